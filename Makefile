@@ -1,0 +1,63 @@
+# 도커 컨테이너 네트워크 설계 실습서
+#   make book   HTML 책을 _build/html 에 만든다 (엔진 필요 없음)
+#   make test   엔진 준비, 실습 이미지 빌드, 단위 테스트, 모든 노트북 nbval, 책 빌드 검사
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
+PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+.PHONY: help venv book test lint engine images unit notebooks lab refresh bench clean distclean
+
+help:
+	@echo "make book      HTML 책 빌드 (_build/html)"
+	@echo "make test      엔진 준비 + 이미지 + 테스트 + nbval + 책 검사 (CI 가 실행)"
+	@echo "make lab       JupyterLab 으로 실습 열기"
+	@echo "make refresh   노트북을 다시 실행해 저장된 출력을 새로 만든다 (NB=경로 로 하나만)"
+	@echo "make bench     시간 측정"
+	@echo "make clean     라벨이 붙은 실습 자원만 지운다"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
+	@touch $@
+
+book: venv
+	rm -rf _build/html _build/.doctrees
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@test -f _build/html/index.html && echo "책: _build/html/index.html"
+
+lint: venv
+	$(BIN)/ruff check netlab tests _ext scripts
+
+engine: venv
+	bash scripts/ensure-engine.sh $(BIN)/python
+
+images: engine
+	$(BIN)/python -m netlab images
+
+test: lint engine images book
+	$(BIN)/python -m pytest tests chapters labs $(PYTEST_NB) -p no:cacheprovider
+
+notebooks: engine images
+	$(BIN)/python -m pytest chapters labs $(PYTEST_NB) -p no:cacheprovider
+
+lab: engine images
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r binder/requirements-lab.txt
+	$(BIN)/jupyter lab --ip=127.0.0.1
+
+refresh: engine images
+	$(BIN)/python scripts/refresh.py $(or $(NB),$(NOTEBOOKS))
+
+bench: engine images
+	$(BIN)/python scripts/bench.py
+
+clean:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m netlab clean; fi
+
+distclean: clean
+	rm -rf _build $(VENV)

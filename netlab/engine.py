@@ -1,0 +1,110 @@
+"""도커 엔진에 연결하고, 엔진 호스트가 무엇을 할 수 있는지 알아본다.
+
+노트북은 엔진이 로컬 소켓에 있든, ``DOCKER_HOST`` 로 가리킨 원격 엔진이든, 엔진이 아예 없는
+Binder 이든 똑같이 동작해야 한다. 그래서 연결은 짧은 시간 제한을 두고 한 번만 시도하고,
+실패하면 스택 트레이스 대신 무엇이 없고 어떻게 구하는지 말하는 한국어 메시지를 낸다.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+
+import docker
+from docker.errors import DockerException
+
+#: 연결 시도 시간 제한(초). 엔진이 없을 때 노트북이 멈춘 것처럼 보이지 않게 짧게 둔다.
+CONNECT_TIMEOUT = float(os.environ.get("NETLAB_CONNECT_TIMEOUT", "5"))
+#: 연결된 뒤 한 API 호출의 시간 제한(초). 이미지 빌드처럼 긴 작업은 따로 늘린다.
+API_TIMEOUT = 120
+
+
+class EngineUnavailable(RuntimeError):
+    """도커 엔진에 닿지 않을 때 낸다. 메시지는 독자가 읽을 한국어 설명이다."""
+
+
+class FeatureMissing(RuntimeError):
+    """엔진 호스트의 커널이나 상태에 이 셀이 쓰는 기능이 없을 때 낸다."""
+
+
+def _explain_unreachable(cause: Exception) -> str:
+    target = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock (기본 소켓)"
+    lines = [
+        "도커 엔진에 연결할 수 없다.",
+        f"  연결 대상: {target}",
+        f"  원인: {type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else '-'}",
+        "이 셀은 실제 도커 엔진이 있어야 실행된다. 저장된 출력은 실제 엔진에서 실행한 기록이다.",
+        "직접 실행하려면:",
+        "  - 리눅스에 도커 엔진을 설치하고 시작한다 (데비안: apt-get install docker.io, 그다음 dockerd).",
+        "  - 또는 DOCKER_HOST 나 도커 컨텍스트로 쓸 수 있는 엔진을 가리킨다.",
+        "  - 저장소에서 `make test` 를 root 로 실행하면 데비안에서는 엔진 설치와 시작까지 해 준다.",
+    ]
+    if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REQUEST"):
+        lines.append("지금은 Binder 에서 실행 중이다. Binder 에는 도커 엔진이 없으므로 로컬에서 실습한다.")
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1)
+def client() -> docker.DockerClient:
+    """엔진 클라이언트를 하나 만들어 재사용한다.
+
+    ``docker.from_env`` 는 ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH`` 를 따른다.
+    ``version="auto"`` 는 생성할 때 엔진에 한 번 물어보므로, 엔진이 없으면 여기서 바로 실패한다.
+    """
+    try:
+        probe_client = docker.from_env(timeout=CONNECT_TIMEOUT, version="auto")
+        probe_client.ping()
+        probe_client.close()
+        return docker.from_env(timeout=API_TIMEOUT, version="auto")
+    except (DockerException, OSError) as exc:
+        raise EngineUnavailable(_explain_unreachable(exc)) from None
+
+
+def reset_client() -> None:
+    """캐시한 클라이언트를 버린다 (엔진을 다시 시작했거나 DOCKER_HOST 를 바꾼 뒤)."""
+    client.cache_clear()
+
+
+def available() -> bool:
+    """엔진에 닿으면 True. 예외를 내지 않는다."""
+    try:
+        client()
+    except EngineUnavailable:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """교재가 보여 주는 엔진 정보의 요약."""
+
+    server_version: str
+    api_version: str
+    os: str
+    kernel: str
+    storage_driver: str
+    cgroup_version: str
+    swarm_state: str
+    rootless: bool
+    plugins_network: tuple[str, ...] = field(default_factory=tuple)
+
+
+def engine_info() -> EngineInfo:
+    """``docker version`` 과 ``docker info`` 에서 교재에 필요한 것만 모은다."""
+    cli = client()
+    version = cli.version()
+    info = cli.info()
+    plugins = info.get("Plugins") or {}
+    security = info.get("SecurityOptions") or []
+    return EngineInfo(
+        server_version=version.get("Version", "?"),
+        api_version=version.get("ApiVersion", "?"),
+        os=info.get("OperatingSystem", "?"),
+        kernel=info.get("KernelVersion", "?"),
+        storage_driver=info.get("Driver", "?"),
+        cgroup_version=str(info.get("CgroupVersion", "?")),
+        swarm_state=(info.get("Swarm") or {}).get("LocalNodeState", "?"),
+        rootless=any("rootless" in opt for opt in security),
+        plugins_network=tuple(plugins.get("Network") or ()),
+    )

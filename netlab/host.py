@@ -1,0 +1,124 @@
+"""엔진 호스트를 들여다본다: 도구 상자 컨테이너 하나로 ``ip``, ``bridge``, ``iptables``, ``nsenter``.
+
+노트북 커널이 엔진과 같은 호스트에서 돈다는 보장은 없다 (원격 엔진, Docker Desktop 의 VM).
+그래서 호스트를 볼 때도 도커 API 만 쓴다. 호스트의 네트워크 네임스페이스와 PID 네임스페이스를
+함께 쓰는 컨테이너를 띄우면, 그 안의 ``ip link`` 는 엔진 호스트의 인터페이스를 보여 주고
+``nsenter -t <PID> -n`` 은 다른 컨테이너의 네트워크 네임스페이스로 들어간다.
+
+``--privileged`` 는 쓰지 않는다. 어떤 호스트(이 책을 만든 기계가 그렇다)에서는 capability 경계
+집합에 CAP_SYS_RESOURCE 가 없어서 ``--privileged`` 가 "unable to apply caps" 로 실패한다.
+대신 필요한 권한을 하나하나 준다: 모든 capability 에서 SYS_RESOURCE 만 빼고, seccomp 와
+AppArmor 를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths)와 읽기 전용 경로를 비운다.
+이 조합은 보통의 호스트에서도 그대로 동작한다.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from docker.models.containers import Container
+
+from .resources import LAB_IMAGE
+
+if TYPE_CHECKING:
+    from .lab import ExecResult, Lab
+
+#: 컨테이너 안에서 /sys 를 읽기-쓰기로 다시 마운트한 뒤 잠든다 (sysfs 를 고치는 실습용).
+_REMOUNT_AND_IDLE = (
+    "mount -o remount,rw /sys 2>/dev/null; "
+    "for d in /sys/fs/cgroup /sys/fs/cgroup/*; do mount -o remount,rw $d 2>/dev/null; done; "
+    "exec sleep infinity"
+)
+
+
+def full_capability_host_config(api: Any, **kwargs: Any) -> dict[str, Any]:
+    """``--privileged`` 없이 특권 컨테이너에 가까운 host config 를 만든다.
+
+    docker-py 에는 ``--security-opt systempaths=unconfined`` 에 해당하는 인자가 없어서
+    ``MaskedPaths`` 와 ``ReadonlyPaths`` 를 직접 빈 목록으로 넣는다.
+    """
+    config = api.create_host_config(
+        cap_add=["ALL"],
+        cap_drop=["SYS_RESOURCE"],
+        security_opt=["seccomp=unconfined", "apparmor=unconfined"],
+        device_cgroup_rules=["a *:* rwm"],
+        **kwargs,
+    )
+    config["MaskedPaths"] = []
+    config["ReadonlyPaths"] = []
+    return config
+
+
+class HostView:
+    """엔진 호스트의 네트워크를 보는 창. 실습마다 하나, 라벨이 붙어 있어 정리 때 함께 지워진다."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.name = lab.n("hostview")
+        self.container = self._ensure()
+
+    def _ensure(self) -> Container:
+        cli = self.lab.client
+        for existing in cli.containers.list(all=True, filters={"name": f"^{self.name}$"}):
+            if existing.status == "running":
+                return existing
+            existing.remove(force=True)
+        api = cli.api
+        host_config = full_capability_host_config(api, network_mode="host", pid_mode="host", init=True)
+        created = api.create_container(
+            LAB_IMAGE,
+            command=["sh", "-c", _REMOUNT_AND_IDLE],
+            name=self.name,
+            labels=self.lab.labels,
+            host_config=host_config,
+            detach=True,
+        )
+        api.start(created["Id"])
+        container = cli.containers.get(created["Id"])
+        for _ in range(100):
+            container.reload()
+            if container.status == "running":
+                break
+            time.sleep(0.05)
+        return container
+
+    def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
+        """엔진 호스트의 네트워크 네임스페이스에서 셸 명령을 실행한다."""
+        return self.lab.sh(self.container, command, timeout=timeout)
+
+    def pid_of(self, container: Container) -> int:
+        container.reload()
+        return int(container.attrs["State"]["Pid"])
+
+    def nsenter(self, container: Container, command: str, *, timeout: float = 15) -> ExecResult:
+        """다른 컨테이너의 네트워크 네임스페이스에 들어가 명령을 실행한다.
+
+        그 컨테이너 이미지에 도구가 없어도 된다: 도구는 이 도구 상자의 것을 쓰고,
+        네트워크 네임스페이스만 대상 컨테이너의 것을 쓴다.
+        """
+        pid = self.pid_of(container)
+        return self.sh(f"nsenter -t {pid} -n -- sh -c {_quote(command)}", timeout=timeout)
+
+    def link_index(self, container: Container, ifname: str = "eth0") -> tuple[int, int]:
+        """컨테이너 안 인터페이스의 (ifindex, 짝 veth 의 ifindex).
+
+        ``/sys/class/net`` 은 마운트한 쪽의 네임스페이스를 보여 주므로 ``nsenter -n`` 뒤에도 호스트의
+        것이 보인다. 그래서 netlink 로 묻는 ``ip -o link`` 의 ``eth0@if24`` 표기를 읽는다.
+        """
+        out = self.nsenter(container, f"ip -o link show dev {ifname}").output
+        match = re.match(rf"^(\d+): {re.escape(ifname)}@if(\d+):", out)
+        if not match:
+            raise RuntimeError(f"{container.name} 의 {ifname} 가 veth 가 아니다: {out.strip()}")
+        return int(match.group(1)), int(match.group(2))
+
+    def veth_peer_name(self, container: Container, ifname: str = "eth0") -> str:
+        """컨테이너의 ``ifname`` 과 짝을 이루는 호스트 쪽 veth 이름."""
+        _, peer = self.link_index(container, ifname)
+        out = self.sh(f"ip -o link show | awk -F': ' '$1 == {peer} {{print $2}}'")
+        return out.output.strip().split("@")[0]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"

@@ -1,0 +1,234 @@
+"""실습 이미지를 로컬에서 만든다. 레지스트리는 필요 없다.
+
+이 책의 실습 컨테이너는 모두 ``netlab/lab:bookworm`` 하나를 쓴다. 레시피는 ``images/lab/`` 의
+Dockerfile 과 패키지 목록이고, 레시피의 해시를 이미지 라벨(``netlab.recipe``)로 남겨서
+레시피가 바뀌었을 때만 다시 빌드한다.
+
+베이스 이미지를 구하는 방법은 둘이다.
+
+``debootstrap``
+    엔진이 이 기계에 있고 ``debootstrap`` 이 있으면 데비안 패키지 저장소에서 최소 루트 파일
+    시스템을 만들고 필요한 패키지를 모두 넣은 뒤 ``docker import`` 한다. 컨테이너 레지스트리가
+    전혀 없는 곳에서도 된다 (이 책을 만든 기계가 그렇다).
+``pull``
+    ``debian:bookworm-slim`` 을 레지스트리에서 받아 Dockerfile 의 RUN 이 패키지를 설치한다.
+
+``NETLAB_BASE=debootstrap|pull`` 로 고를 수 있고, 정하지 않으면 위 순서로 고른다.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+from docker.errors import ImageNotFound
+
+from .engine import client
+from .resources import BOOK, LABEL_BOOK, LABEL_LAB
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPES = ROOT / "images"
+SUITE = "bookworm"
+MIRROR = os.environ.get("NETLAB_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+LABEL_RECIPE = "netlab.recipe"
+CACHE = Path(os.environ.get("NETLAB_CACHE", Path.home() / ".cache" / "netlab"))
+
+#: 루트 파일 시스템에서 빼도 되는 것: 문서, 매뉴얼, 내려받은 .deb. 이미지가 절반 가까이 준다.
+_PRUNE = (
+    "usr/share/doc",
+    "usr/share/man",
+    "usr/share/info",
+    "usr/share/locale",
+    "var/cache/apt/archives",
+)
+
+Progress = Callable[[str], None]
+
+
+def _print_progress(line: str) -> None:
+    print(line, flush=True)
+
+
+def packages(recipe: str = "lab") -> list[str]:
+    """레시피의 패키지 목록 (주석과 빈 줄을 뺀다)."""
+    text = (RECIPES / recipe / "packages.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def recipe_hash(recipe: str = "lab") -> str:
+    """레시피 폴더의 모든 파일 내용으로 만든 짧은 해시."""
+    digest = hashlib.sha256()
+    for path in sorted((RECIPES / recipe).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(RECIPES).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update(SUITE.encode())
+    return digest.hexdigest()[:12]
+
+
+def packages_hash(recipe: str = "lab") -> str:
+    """베이스 이미지는 패키지 목록에만 달려 있다: 다른 레시피 파일을 고쳐도 debootstrap 을 다시 하지 않는다."""
+    digest = hashlib.sha256(SUITE.encode() + (RECIPES / recipe / "packages.txt").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def image_tag(recipe: str = "lab") -> str:
+    return f"netlab/{recipe}:{SUITE}"
+
+
+def is_current(cli: docker.DockerClient, recipe: str = "lab") -> bool:
+    """이미지가 있고 지금 레시피로 만든 것인지."""
+    try:
+        image = cli.images.get(image_tag(recipe))
+    except ImageNotFound:
+        return False
+    return (image.labels or {}).get(LABEL_RECIPE) == recipe_hash(recipe)
+
+
+def _engine_is_local(cli: docker.DockerClient) -> bool:
+    base_url = cli.api.base_url
+    return base_url.startswith("http+docker://localhost") or base_url.startswith("http+unix")
+
+
+def choose_base_method(cli: docker.DockerClient) -> str:
+    """베이스를 구할 방법을 고른다 (모듈 설명 참고)."""
+    forced = os.environ.get("NETLAB_BASE")
+    if forced in ("debootstrap", "pull"):
+        return forced
+    if shutil.which("debootstrap") and os.geteuid() == 0 and _engine_is_local(cli):
+        return "debootstrap"
+    return "pull"
+
+
+def _run_streaming(cmd: list[str], progress: Progress, label: str) -> None:
+    """긴 명령을 실행하며 진행 상황을 몇 줄마다 알린다."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    count = 0
+    tail: list[str] = []
+    for line in proc.stdout:
+        count += 1
+        tail = [*tail[-20:], line.rstrip()]
+        if line.startswith(("I: Retrieving", "I: Validating")):
+            continue
+        if (line.startswith("I: ") and count % 25 == 0) or line.startswith(("E:", "W:")):
+            progress(f"  [{label} {time.monotonic() - started:5.0f}s] {line.rstrip()}")
+    if proc.wait() != 0:
+        raise RuntimeError(f"{label} 실패 (종료 코드 {proc.returncode}):\n" + "\n".join(tail))
+
+
+def build_base_with_debootstrap(
+    cli: docker.DockerClient, recipe: str = "lab", progress: Progress = _print_progress
+) -> str:
+    """debootstrap 으로 루트 파일 시스템을 만들어 import 하고, 그 이미지 태그를 돌려준다."""
+    tag = f"netlab/{recipe}-base:{SUITE}-{packages_hash(recipe)}"
+    try:
+        cli.images.get(tag)
+        progress(f"베이스 이미지 {tag} 가 이미 있다.")
+        return tag
+    except ImageNotFound:
+        pass
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"rootfs-{recipe}-", dir=CACHE))
+    rootfs = work / "rootfs"
+    try:
+        progress(f"debootstrap: {SUITE} 최소 시스템과 패키지 {len(packages(recipe))}개 (1~2분 걸린다)")
+        _run_streaming(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                f"--include={','.join(packages(recipe))}",
+                SUITE,
+                str(rootfs),
+                MIRROR,
+            ],
+            progress,
+            "debootstrap",
+        )
+        for rel in _PRUNE:
+            shutil.rmtree(rootfs / rel, ignore_errors=True)
+        (rootfs / "var/lib/apt/lists").mkdir(parents=True, exist_ok=True)
+        for lst in (rootfs / "var/lib/apt/lists").glob("*_Packages"):
+            lst.unlink()
+        progress("루트 파일 시스템을 tar 로 묶어 엔진에 import 한다.")
+        archive = work / "rootfs.tar"
+        subprocess.run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], check=True)
+        repo, version = tag.split(":")
+        with archive.open("rb") as fh:
+            cli.api.import_image_from_data(
+                fh,
+                repository=repo,
+                tag=version,
+                changes=[f"LABEL {LABEL_BOOK}={BOOK} {LABEL_LAB}=images"],
+            )
+        progress(f"베이스 이미지 {tag} 를 만들었다.")
+        return tag
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_context(recipe: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path in sorted((RECIPES / recipe).rglob("*")):
+            if path.is_file():
+                tar.add(path, arcname=path.relative_to(RECIPES / recipe).as_posix())
+    buffer.seek(0)
+    return buffer
+
+
+def build(recipe: str = "lab", *, force: bool = False, progress: Progress = _print_progress) -> str:
+    """레시피가 바뀌었거나 이미지가 없을 때만 빌드한다. 이미지 태그를 돌려준다."""
+    cli = client()
+    tag = image_tag(recipe)
+    if not force and is_current(cli, recipe):
+        progress(f"{tag}: 최신이다 (레시피 {recipe_hash(recipe)}).")
+        return tag
+    method = choose_base_method(cli)
+    progress(f"{tag} 빌드 시작 (베이스: {method})")
+    base = build_base_with_debootstrap(cli, recipe, progress) if method == "debootstrap" else "debian:bookworm-slim"
+    labels = {LABEL_BOOK: BOOK, LABEL_LAB: "images", LABEL_RECIPE: recipe_hash(recipe)}
+    stream = cli.api.build(
+        fileobj=_build_context(recipe),
+        custom_context=True,
+        tag=tag,
+        buildargs={"BASE": base},
+        labels=labels,
+        rm=True,
+        forcerm=True,
+        decode=True,
+        pull=False,
+        timeout=3600,
+    )
+    for chunk in stream:
+        if "error" in chunk:
+            raise RuntimeError(f"{tag} 빌드 실패: {chunk['error']}")
+        text = (chunk.get("stream") or "").rstrip()
+        if text.startswith("Step "):
+            progress(f"  {text}")
+    if not is_current(cli, recipe):
+        raise RuntimeError(f"{tag} 빌드가 끝났는데 레시피 라벨이 맞지 않는다.")
+    # 레시피가 바뀌어 태그를 잃은 옛 이미지는 우리 라벨이 붙은 것만 치운다.
+    cli.images.prune(filters={"dangling": True, "label": f"{LABEL_BOOK}={BOOK}"})
+    progress(f"{tag} 준비 완료.")
+    return tag
+
+
+def ensure(recipe: str = "lab") -> str:
+    """노트북에서 쓰는 짧은 이름: 이미지가 없으면 만든다."""
+    return build(recipe, progress=_print_progress)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    build(sys.argv[1] if len(sys.argv) > 1 else "lab")

@@ -1,0 +1,104 @@
+"""실습이 만드는 모든 자원에 라벨을 붙이고, 라벨이 붙은 것만 지운다.
+
+독자의 엔진에는 독자 자신의 컨테이너와 네트워크가 있다. 실습은 그것을 절대 건드리면 안 된다.
+그래서 실습이 만드는 컨테이너, 네트워크, 볼륨, 이미지에는 모두 ``netlab.book`` 라벨과
+실습 이름(``netlab.lab``) 라벨을 붙이고, 정리는 라벨로만 찾는다. 이름 접두사(``nl-<실습>-``)는
+사람이 알아보기 위한 것이지 정리의 기준이 아니다.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import docker
+from docker.errors import APIError, NotFound
+
+LABEL_BOOK = "netlab.book"
+BOOK = "docker-network-design"
+LABEL_LAB = "netlab.lab"
+
+#: 모든 실습 컨테이너의 기본 이미지 (images/lab 에서 로컬로 빌드한다).
+LAB_IMAGE = "netlab/lab:bookworm"
+
+
+def labels_for(lab: str) -> dict[str, str]:
+    """실습 ``lab`` 이 만드는 자원에 붙일 라벨."""
+    return {LABEL_BOOK: BOOK, LABEL_LAB: lab}
+
+
+def book_filter(lab: str | None = None) -> dict[str, list[str]]:
+    """라벨 필터. ``lab`` 이 없으면 이 책의 모든 실습 자원을 고른다."""
+    wanted = [f"{LABEL_BOOK}={BOOK}"]
+    if lab is not None:
+        wanted.append(f"{LABEL_LAB}={lab}")
+    return {"label": wanted}
+
+
+def is_ours(labels: dict[str, str] | None, lab: str | None = None) -> bool:
+    """라벨 사전이 이 책(과 주어진 실습)의 것인지. 지우기 직전에 한 번 더 확인한다."""
+    labels = labels or {}
+    if labels.get(LABEL_BOOK) != BOOK:
+        return False
+    return lab is None or labels.get(LABEL_LAB) == lab
+
+
+@dataclass
+class CleanupReport:
+    """정리가 지운 것의 개수."""
+
+    containers: int = 0
+    networks: int = 0
+    volumes: int = 0
+    images: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.containers + self.networks + self.volumes + self.images
+
+    def __str__(self) -> str:
+        return (
+            f"컨테이너 {self.containers}개, 네트워크 {self.networks}개, "
+            f"볼륨 {self.volumes}개, 이미지 {self.images}개를 지웠다."
+        )
+
+
+def _remove_all(items: Iterable, lab: str | None, remove) -> int:
+    count = 0
+    for item in items:
+        attrs_labels = (item.attrs.get("Labels") or item.attrs.get("Config", {}).get("Labels")) or {}
+        if not is_ours(attrs_labels, lab):
+            continue  # 필터가 틀려도 독자의 자원은 지우지 않는다
+        try:
+            remove(item)
+            count += 1
+        except NotFound:
+            pass
+    return count
+
+
+def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool = False) -> CleanupReport:
+    """라벨이 붙은 자원만 지운다. ``lab`` 이 없으면 이 책의 모든 실습 자원을 지운다.
+
+    순서가 중요하다: 컨테이너가 네트워크와 볼륨을 붙잡고 있으므로 컨테이너를 먼저 지운다.
+    """
+    report = CleanupReport()
+    flt = book_filter(lab)
+    report.containers = _remove_all(
+        client.containers.list(all=True, filters=flt), lab, lambda c: c.remove(force=True, v=True)
+    )
+    networks = client.networks.list(filters=flt)
+    for net in networks:
+        net.reload()
+        for cid in net.attrs.get("Containers") or {}:
+            try:
+                net.disconnect(cid, force=True)
+            except APIError:
+                pass
+    report.networks = _remove_all(networks, lab, lambda n: n.remove())
+    report.volumes = _remove_all(client.volumes.list(filters=flt), lab, lambda v: v.remove(force=True))
+    if images:
+        report.images = _remove_all(
+            client.images.list(filters=flt), lab, lambda i: client.images.remove(i.id, force=True)
+        )
+    return report

@@ -1,0 +1,123 @@
+"""노트북 출력용 표: HTML 로 보이고, 같은 내용을 정렬된 텍스트로도 낸다.
+
+HTML 은 책과 JupyterLab 에서 읽기 좋고, 텍스트는 nbval 이 비교하기 좋다. 둘 다 엔진 상태에서
+바로 만들고, 실행마다 달라지는 값(ID, MAC)은 짧게 줄여 보여 준다.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from docker.models.networks import Network
+
+
+def _width(text: str) -> int:
+    """터미널에서 차지하는 칸 수: 한글 같은 전각 문자는 두 칸이다."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Table:
+    """열 이름과 행으로 된 표. 노트북 셀의 마지막 값으로 두면 표로 보인다."""
+
+    def __init__(self, columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
+        self.columns = [str(c) for c in columns]
+        self.rows = [["" if v is None else str(v) for v in row] for row in rows]
+        self.title = title
+
+    def column(self, name: str) -> list[str]:
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        widths = [max([_width(c)] + [_width(row[i]) for row in self.rows]) for i, c in enumerate(self.columns)]
+        lines = [self.title] if self.title else []
+        lines.append("  ".join(_pad(c, w) for c, w in zip(self.columns, widths, strict=True)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        for row in self.rows:
+            lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td><code>{html.escape(v)}</code></td>" for v in row) + "</tr>" for row in self.rows
+        )
+        caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
+        return f'<table class="netlab-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def short_id(identifier: str) -> str:
+    return identifier[:12]
+
+
+def networks(nets: Iterable[Network], title: str = "네트워크") -> Table:
+    """``docker network ls`` 와 같은 정보에 서브넷과 게이트웨이를 더한 표."""
+    rows = []
+    for net in nets:
+        attrs = net.attrs
+        configs = (attrs.get("IPAM") or {}).get("Config") or [{}]
+        rows.append(
+            [
+                net.name,
+                attrs.get("Driver", ""),
+                attrs.get("Scope", ""),
+                ", ".join(c.get("Subnet", "") for c in configs if c.get("Subnet")) or "-",
+                ", ".join(c.get("Gateway", "") for c in configs if c.get("Gateway")) or "-",
+            ]
+        )
+    return Table(["이름", "드라이버", "범위", "서브넷", "게이트웨이"], rows, title)
+
+
+def ipam(net: Network) -> Table:
+    """네트워크의 IPAM 설정 (드라이버, 서브넷, 게이트웨이, 할당 범위, 예약 주소)."""
+    net.reload()
+    ipam_attrs = net.attrs.get("IPAM") or {}
+    rows = []
+    for conf in ipam_attrs.get("Config") or []:
+        aux = conf.get("AuxiliaryAddresses") or {}
+        rows.append(
+            [
+                ipam_attrs.get("Driver", ""),
+                conf.get("Subnet", "-"),
+                conf.get("Gateway", "-"),
+                conf.get("IPRange", "-") or "-",
+                ", ".join(f"{k}={v}" for k, v in aux.items()) or "-",
+            ]
+        )
+    return Table(
+        ["IPAM 드라이버", "서브넷", "게이트웨이", "할당 범위", "예약 주소"],
+        rows,
+        f"{net.name} 의 IPAM",
+    )
+
+
+def endpoints(net: Network, title: str | None = None) -> Table:
+    """네트워크에 붙은 엔드포인트: 컨테이너 이름, IPv4, MAC. 이름순으로 정렬한다."""
+    net.reload()
+    rows = []
+    for info in (net.attrs.get("Containers") or {}).values():
+        rows.append([info.get("Name", ""), info.get("IPv4Address", ""), info.get("MacAddress", "")])
+    rows.sort()
+    return Table(["컨테이너", "IPv4 주소", "MAC 주소"], rows, title or f"{net.name} 의 엔드포인트")
+
+
+def options(net: Network) -> Table:
+    """드라이버 옵션 (``com.docker.network.bridge.*`` 같은 것)."""
+    net.reload()
+    rows = sorted((k, v) for k, v in (net.attrs.get("Options") or {}).items())
+    return Table(["옵션", "값"], rows, f"{net.name} 의 드라이버 옵션")
+
+
+def kv(pairs: Iterable[tuple[str, Any]], title: str = "") -> Table:
+    """두 열짜리 표."""
+    return Table(["항목", "값"], [[k, v] for k, v in pairs], title)
