@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
+NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
 .PHONY: help venv book test lint engine images unit notebooks lab refresh bench clean distclean
@@ -41,10 +42,10 @@ images: engine
 	$(BIN)/python -m netlab images
 
 test: lint engine images book
-	$(BIN)/python -m pytest tests chapters labs $(PYTEST_NB) -p no:cacheprovider
+	$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider
 
 notebooks: engine images
-	$(BIN)/python -m pytest chapters labs $(PYTEST_NB) -p no:cacheprovider
+	$(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider
 
 lab: engine images
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r binder/requirements-lab.txt

@@ -121,3 +121,10 @@ def options(net: Network) -> Table:
 def kv(pairs: Iterable[tuple[str, Any]], title: str = "") -> Table:
     """두 열짜리 표."""
     return Table(["항목", "값"], [[k, v] for k, v in pairs], title)
+
+
+def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "") -> Any:
+    """네트워크 구성도 (SVG). :mod:`netlab.topology` 참고."""
+    from .topology import topology as draw
+
+    return draw(networks, title, strip_prefix)

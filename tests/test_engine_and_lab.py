@@ -91,3 +91,24 @@ def test_supports_explains_a_missing_feature_in_korean(monkeypatch, capsys):
         assert "ipvs" in str(exc)
     else:
         raise AssertionError("requires 는 없는 기능에 FeatureMissing 을 내야 한다")
+
+
+def test_topology_draws_engine_state_deterministically(engine):
+    from netlab import show
+
+    lab = netlab.lab("test", summary=False, echo=False)
+    try:
+        net = lab.network("topo", subnet=lab.subnet(1), gateway=lab.addr(1, 1))
+        lab.container("b", network=net, ip=lab.addr(1, 20))
+        lab.container("a", network=net, ip=lab.addr(1, 10))
+        first = show.topology([net], "그림 <1>", strip_prefix=lab.prefix + "-")
+        second = show.topology([net], "그림 <1>", strip_prefix=lab.prefix + "-")
+        svg = first.svg()
+        assert svg == second.svg(), "같은 상태는 같은 그림이어야 한다 (nbval 비교)"
+        assert svg.startswith("<svg") and svg.endswith("</svg>")
+        assert "그림 &lt;1&gt;" in svg and "<1>" not in svg
+        assert svg.index(">a<") < svg.index(">b<"), "컨테이너는 이름순으로 놓인다"
+        assert lab.addr(1, 10) in svg and "br-" + net.id[:12] in svg
+        assert f"└ a {lab.addr(1, 10)}" in repr(first)
+    finally:
+        lab.cleanup(quiet=True)

@@ -447,7 +447,7 @@ def wait_for_socket(path: Path, proc: subprocess.Popen, timeout: float = 10.0) -
 
 ENGINE_PLUGIN = "netlab-ipamtest"
 ENGINE_SOCKET = Path("/run/docker/plugins") / f"{ENGINE_PLUGIN}.sock"
-ENGINE_SUBNET = "172.16.199.0/24"
+ENGINE_SUBNET = "172.16.198.0/24"
 ENGINE_NET = "nl-test-ipam"
 LABELS = {"netlab.book": "docker-network-design", "netlab.lab": "test-ipam"}
 #: 실습 이미지(``python -m netlab images build`` 가 만든다). 개발 중에만 환경 변수로 바꾼다.
@@ -528,7 +528,7 @@ def test_engine_uses_plugin_addresses(workdir: Path) -> None:
             name=f"{ENGINE_NET}-static",
             network=ENGINE_NET,
             labels=LABELS,
-            networking_config={ENGINE_NET: client.api.create_endpoint_config(ipv4_address="172.16.199.10")},
+            networking_config={ENGINE_NET: client.api.create_endpoint_config(ipv4_address="172.16.198.10")},
         )
         containers.append(static)
         static.start()
@@ -537,9 +537,9 @@ def test_engine_uses_plugin_addresses(workdir: Path) -> None:
         static.reload()
         auto_net = auto.attrs["NetworkSettings"]["Networks"][ENGINE_NET]
         # 내장 IPAM 이라면 게이트웨이 .1, 첫 컨테이너 .2 였을 것이다.
-        assert auto_net["Gateway"] == "172.16.199.254"
-        assert auto_net["IPAddress"] == "172.16.199.253"
-        assert static.attrs["NetworkSettings"]["Networks"][ENGINE_NET]["IPAddress"] == "172.16.199.10"
+        assert auto_net["Gateway"] == "172.16.198.254"
+        assert auto_net["IPAddress"] == "172.16.198.253"
+        assert static.attrs["NetworkSettings"]["Networks"][ENGINE_NET]["IPAddress"] == "172.16.198.10"
 
         for c in containers:
             c.remove(force=True)
@@ -560,13 +560,13 @@ def test_engine_uses_plugin_addresses(workdir: Path) -> None:
         pool_id = pool_req["response"]["PoolID"]
         addr_reqs = [e for e in ipam_calls if e["method"] == "IpamDriver.RequestAddress"]
         assert [(e["request"]["Address"], e["response"]["Address"]) for e in addr_reqs] == [
-            ("", "172.16.199.254/24"),
-            ("", "172.16.199.253/24"),
-            ("172.16.199.10", "172.16.199.10/24"),
+            ("", "172.16.198.254/24"),
+            ("", "172.16.198.253/24"),
+            ("172.16.198.10", "172.16.198.10/24"),
         ]
         assert addr_reqs[0]["request"]["Options"] == {"RequestAddressType": GATEWAY_ADDRESS_TYPE}
         released = sorted(e["request"]["Address"] for e in ipam_calls if e["method"] == "IpamDriver.ReleaseAddress")
-        assert released == ["172.16.199.10", "172.16.199.253", "172.16.199.254"]
+        assert released == ["172.16.198.10", "172.16.198.253", "172.16.198.254"]
         assert ipam_calls[-1]["method"] == "IpamDriver.ReleasePool"
         assert ipam_calls[-1]["request"] == {"PoolID": pool_id}
     finally:
