@@ -14,7 +14,8 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def refresh(path: Path) -> None:
+def refresh(path: Path, *, write: bool = True) -> None:
+    """노트북을 실행하고, ``write`` 면 출력과 함께 저장한다 (``--dry-run`` 은 실행만 한다)."""
     started = time.monotonic()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -24,15 +25,17 @@ def refresh(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    nbformat.write(nb, path)
+    if write:
+        nbformat.write(nb, path)
     print(f"{path}: {time.monotonic() - started:.1f}초", flush=True)
 
 
 def main(argv: list[str]) -> int:
     failed = []
-    for name in argv:
+    write = "--dry-run" not in argv
+    for name in [a for a in argv if a != "--dry-run"]:
         try:
-            refresh(Path(name))
+            refresh(Path(name), write=write)
         except Exception as exc:
             print(f"{name}: 실패, 파일을 그대로 둔다\n{exc}", file=sys.stderr, flush=True)
             failed.append(name)

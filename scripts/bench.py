@@ -1,0 +1,64 @@
+"""시간 측정 (``make bench``): 테스트가 아니라 기록이다. 결과는 표로 출력하고 _build/bench.json 에 남긴다."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import netlab
+from netlab import images
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(label: str, fn, results: dict[str, float]) -> None:
+    started = time.monotonic()
+    fn()
+    results[label] = round(time.monotonic() - started, 2)
+    print(f"{label:40} {results[label]:7.2f}초", flush=True)
+
+
+def main() -> int:
+    results: dict[str, float] = {}
+    timed("이미지 최신 확인 (netlab images)", lambda: images.build("lab", progress=lambda _: None), results)
+    lab = netlab.lab("test", summary=False, echo=False)
+    timed("능력 시험 (probe, 캐시 없이)", lambda: netlab.capabilities._run_tests(), results)
+    net = lab.network("bench", subnet=lab.subnet(2))
+    timed("컨테이너 하나 만들고 시작", lambda: lab.container("bench", network=net), results)
+    timed("도구 상자(host view) 시작", lambda: lab.host, results)
+    lab.cleanup(quiet=True)
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"}
+    timed(
+        "엔진 없을 때 첫 셀",
+        lambda: subprocess.run(
+            [sys.executable, "-c", "import netlab; netlab.lab('bridge')"], env=env, check=True, capture_output=True
+        ),
+        results,
+    )
+    timed(
+        "6장(브리지) 전체 실행",
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "refresh.py"),
+                "--dry-run",
+                str(ROOT / "chapters" / "06-bridge.ipynb"),
+            ],
+            check=True,
+            capture_output=True,
+        ),
+        results,
+    )
+    out = ROOT / "_build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"기록: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
