@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 
 def _join(parts: Iterable[str]) -> str:
-    return " ".join(shlex.quote(p) if p and not p.startswith("--") else p for p in parts)
+    return " ".join(p if p.startswith("--") else shlex.quote(p) for p in parts)
 
 
 def network_create(

@@ -216,7 +216,7 @@ class Lab:
             image,
             command=command,
             name=name,
-            hostname=hostname or (short if net_name != "host" else None),
+            hostname=hostname or (None if net_name == "host" or (net_name or "").startswith("container:") else short),
             labels=self.labels,
             ports=[tuple(k.split("/")) if "/" in k else k for k in port_map] or None,
             environment=dict(environment or {}),
