@@ -171,6 +171,7 @@ class Lab:
         dns: Sequence[str] | None = LOCAL_ONLY_DNS,
         host_config_extra: Mapping[str, Any] | None = None,
         wait_running: bool = True,
+        listen: int | None = None,
     ) -> Container:
         """라벨을 붙인 컨테이너를 만들고 시작한다.
 
@@ -228,7 +229,23 @@ class Lab:
         container = self.client.containers.get(created["Id"])
         if wait_running:
             self._wait_running(container)
+        if listen is not None:
+            self.wait_listening(container, listen)
         return container
+
+    def wait_listening(self, container: Container, port: int, *, timeout: float = 15) -> None:
+        """컨테이너 안의 서버가 TCP ``port`` 를 듣기 시작할 때까지 기다린다.
+
+        컨테이너가 "running" 이 된 것과 그 안의 서버가 연결을 받을 준비가 된 것은 다르다.
+        바로 요청하면 가끔 연결이 거절되어, 다시 실행할 때마다 결과가 달라진다.
+        """
+        deadline = time.monotonic() + timeout
+        probe = f"ss -Hltn 'sport = :{port}' | grep -q LISTEN"
+        while time.monotonic() < deadline:
+            if self.sh(container, probe, timeout=5).ok:
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"{container.name} 안의 서버가 {timeout}초 안에 {port} 번 포트를 듣지 않았다.")
 
     def _wait_running(self, container: Container, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

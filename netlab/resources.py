@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import docker
 from docker.errors import APIError, NotFound
@@ -72,21 +73,31 @@ def _remove_all(items: Iterable, lab: str | None, remove) -> int:
         try:
             remove(item)
             count += 1
-        except NotFound:
+        except (NotFound, _StillInUse):
             pass
     return count
+
+
+class _StillInUse(Exception):
+    """첫 정리 시도에서 아직 지울 수 없었던 네트워크."""
+
+
+def _remove_network_if_free(net: Any) -> None:
+    try:
+        net.remove()
+    except APIError as exc:
+        raise _StillInUse(str(exc)) from exc
 
 
 def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool = False) -> CleanupReport:
     """라벨이 붙은 자원만 지운다. ``lab`` 이 없으면 이 책의 모든 실습 자원을 지운다.
 
-    순서가 중요하다: 컨테이너가 네트워크와 볼륨을 붙잡고 있으므로 컨테이너를 먼저 지운다.
+    순서: 네트워크(붙은 컨테이너를 떼어 낸 뒤) → 컨테이너 → 볼륨 → (원하면) 이미지.
     """
     report = CleanupReport()
     flt = book_filter(lab)
-    report.containers = _remove_all(
-        client.containers.list(all=True, filters=flt), lab, lambda c: c.remove(force=True, v=True)
-    )
+    # 네트워크를 먼저 지운다: 원격 IPAM 플러그인이 컨테이너로 떠 있으면, 그 컨테이너가 살아 있을 때
+    # 네트워크를 지워야 엔진이 주소와 풀을 플러그인에 돌려줄 수 있다 (아니면 엔진이 30초씩 기다린다).
     networks = client.networks.list(filters=flt)
     for net in networks:
         net.reload()
@@ -95,7 +106,12 @@ def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool
                 net.disconnect(cid, force=True)
             except APIError:
                 pass
-    report.networks = _remove_all(networks, lab, lambda n: n.remove())
+    report.networks = _remove_all(networks, lab, _remove_network_if_free)
+    report.containers = _remove_all(
+        client.containers.list(all=True, filters=flt), lab, lambda c: c.remove(force=True, v=True)
+    )
+    # 첫 시도에서 남은 네트워크(아직 붙잡는 컨테이너가 있던 것)는 컨테이너를 지운 뒤 다시 지운다.
+    report.networks += _remove_all(client.networks.list(filters=flt), lab, lambda n: n.remove())
     report.volumes = _remove_all(client.volumes.list(filters=flt), lab, lambda v: v.remove(force=True))
     if images:
         report.images = _remove_all(
