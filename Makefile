@@ -39,7 +39,7 @@ engine: venv
 	bash scripts/ensure-engine.sh $(BIN)/python
 
 images: engine
-	$(BIN)/python -m netlab images
+	$(BIN)/python -m netlab images lab node
 
 test: lint engine images book
 	$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider

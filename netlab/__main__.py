@@ -32,7 +32,7 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     info = engine.engine_info()
     print(f"엔진: {info.server_version} (API {info.api_version}), {info.os}, 커널 {info.kernel}")
     print(f"저장 드라이버: {info.storage_driver}, cgroup v{info.cgroup_version}, 스웜: {info.swarm_state}")
-    for recipe in ("lab",):
+    for recipe in ("lab", "node"):
         state = "최신" if images.is_current(engine.client(), recipe) else "없음 또는 오래됨"
         print(f"이미지 {images.image_tag(recipe)}: {state}")
     return 0

@@ -32,7 +32,8 @@ BLOCKS: dict[str, int] = {
     "ipam": 150,
     "troubleshooting": 160,
     "deployment": 170,
-    "test": 190,  # 단위 테스트. 198 은 IPAM 플러그인 테스트, 199 는 클러스터 언더레이가 쓴다
+    "test-cluster": 180,  # 클러스터 테스트 (언더레이는 189)
+    "test": 190,  # 단위 테스트. 198 은 IPAM 플러그인 테스트가 쓴다
     "lab-bridge-by-hand": 200,
     "lab-pets-bridge": 210,
     "lab-pets-macvlan": 220,

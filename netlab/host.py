@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 #: 컨테이너 안에서 /sys 를 읽기-쓰기로 다시 마운트한 뒤 잠든다 (sysfs 를 고치는 실습용).
 _REMOUNT_AND_IDLE = (
     "mount -o remount,rw /sys 2>/dev/null; "
-    "for d in /sys/fs/cgroup /sys/fs/cgroup/*; do mount -o remount,rw $d 2>/dev/null; done; "
+    "for d in /sys/fs/cgroup /sys/fs/cgroup/*; do "
+    "mount -o remount,rw $d 2>/dev/null || mount -o remount,bind,rw $d 2>/dev/null; done; "
     "exec sleep infinity"
 )
 

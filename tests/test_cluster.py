@@ -1,0 +1,287 @@
+"""netlab.cluster 와 netlab.capture: 실제 엔진 위에 3노드 스웜을 세우고, 오버레이가 노드 사이로
+트래픽을 나르는지, 언더레이에서 VXLAN 이 보이는지, 내린 뒤 아무것도 남지 않는지 확인한다.
+
+건너뛰는 테스트는 없다: 엔진이 없거나 노드 이미지를 만들 수 없으면 실패한다. 이 기계에는 IPVS 가
+없으므로 서비스는 DNS 라운드 로빈(dnsrr) 모드로 만든다 (VIP 모드는 IPVS 가 없으면 연결이 멈춘다).
+
+실습 이름은 테스트용으로 등록된 ``test`` 다. ``tests/test_engine_and_lab.py`` 도 같은 이름을 쓰므로
+두 파일을 동시에(pytest -n) 돌리면 서로의 자원을 지운다. ``make test`` 처럼 차례로 돌린다.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+
+import pytest
+
+import netlab
+from netlab import capture
+from netlab.cluster import LABEL_CLUSTER, Cluster, bridge_name, node_names
+from netlab.resources import LAB_IMAGE, LABEL_LAB
+
+LAB = "test-cluster"
+NAMES = ["manager", "worker1", "worker2"]
+OVERLAY = "nl-test-ov"
+SERVICE = "nl-test-web"
+
+
+# -- 엔진 없이: pcap 과 VXLAN 풀기 -------------------------------------------------------
+
+
+def _ipv4(src: str, dst: str, proto: int, payload: bytes) -> bytes:
+    def raw(addr: str) -> bytes:
+        return bytes(int(x) for x in addr.split("."))
+
+    header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, raw(src), raw(dst))
+    return header + payload
+
+
+def _eth(dst: bytes, src: bytes, ethertype: int, payload: bytes) -> bytes:
+    return dst + src + struct.pack("!H", ethertype) + payload
+
+
+def _pcap(frames: list[bytes], linktype: int = 1) -> bytes:
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype)
+    for n, frame in enumerate(frames):
+        out += struct.pack("<IIII", 1_700_000_000, n * 1000, len(frame), len(frame)) + frame
+    return out
+
+
+def test_parse_pcap_decodes_vxlan_headers():
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 7, 1) + b"ping"
+    inner = _eth(
+        b"\x02\x42\x0a\x00\x00\x03", b"\x02\x42\x0a\x00\x00\x02", 0x0800, _ipv4("10.0.0.2", "10.0.0.3", 1, icmp)
+    )
+    vxlan = struct.pack("!B3s3sB", 0x08, b"\0\0\0", (4097).to_bytes(3, "big"), 0) + inner
+    udp = struct.pack("!HHHH", 45000, 4789, 8 + len(vxlan), 0) + vxlan
+    outer = _eth(b"\x02" * 6, b"\x04" * 6, 0x0800, _ipv4("172.16.199.12", "172.16.199.13", 17, udp))
+    gossip = _eth(
+        b"\x02" * 6,
+        b"\x04" * 6,
+        0x0800,
+        _ipv4("172.16.199.11", "172.16.199.12", 17, struct.pack("!HHHH", 7946, 7946, 8, 0)),
+    )
+
+    packets = capture.parse_pcap(_pcap([outer, gossip]))
+
+    assert len(packets) == 2
+    first = packets[0]
+    assert first.is_vxlan and first.vni == 4097
+    assert (first.outer.src_ip, first.outer.dst_ip, first.outer.dport) == ("172.16.199.12", "172.16.199.13", 4789)
+    assert (first.inner.src_mac, first.inner.dst_mac) == ("02:42:0a:00:00:02", "02:42:0a:00:00:03")
+    assert (first.inner.src_ip, first.inner.dst_ip, first.inner.icmp_name) == ("10.0.0.2", "10.0.0.3", "echo request")
+    assert packets[1].vxlan is None and (packets[1].outer.sport, packets[1].outer.dport) == (7946, 7946)
+    table = capture.table(packets)
+    assert table.columns[3] == "VNI" and table.rows[0][3] == "4097" and len(table) == 1
+    assert capture.table(packets, vxlan=False).column("프로토콜") == ["udp", "udp"]
+
+
+def test_parse_pcap_rejects_other_formats_and_reads_cooked_captures():
+    with pytest.raises(capture.PcapError):
+        capture.parse_pcap(b"\x0a\x0d\x0d\x0a" + b"\0" * 40)  # pcapng
+    assert capture.parse_pcap(b"") == []
+    sll = b"\0\0\0\1\0\6" + b"\4" * 6 + b"\0\0" + struct.pack("!H", 0x0800)
+    cooked = sll + _ipv4(
+        "172.16.199.11", "172.16.199.12", 6, struct.pack("!HHIIBBHHH", 40000, 7946, 1, 0, 0x50, 0x02, 0, 0, 0)
+    )
+    (packet,) = capture.parse_pcap(_pcap([cooked], linktype=113))
+    assert (packet.outer.proto_name, packet.outer.dport, packet.outer.tcp_flags) == ("tcp", 7946, "S")
+
+
+def test_bridge_names_fit_the_kernel_limit():
+    assert bridge_name("test") == "nl-test-ul"
+    assert all(len(bridge_name(name)) <= 15 for name in netlab.addressing.BLOCKS)
+    assert len({bridge_name(name) for name in netlab.addressing.BLOCKS}) == len(netlab.addressing.BLOCKS)
+    assert node_names(3) == NAMES
+
+
+def test_without_an_engine_up_explains_instead_of_a_traceback():
+    offline = netlab.OfflineLab(LAB, "도커 엔진에 연결할 수 없다.")
+    with pytest.raises(netlab.EngineUnavailable, match="연결할 수 없다"):
+        Cluster.up(offline, progress=False)
+
+
+# -- 실제 엔진: 클러스터 -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lab(engine):
+    lab = netlab.lab(LAB, summary=False, echo=False)
+    yield lab
+    lab.cleanup(quiet=True)
+
+
+@pytest.fixture(scope="module")
+def cluster(lab):
+    started = time.monotonic()
+    cluster = Cluster.up(lab, nodes=3, progress=False)
+    cluster.up_seconds = time.monotonic() - started  # type: ignore[attr-defined]
+    return cluster
+
+
+def test_up_gives_three_ready_nodes_on_the_underlay(lab, cluster):
+    assert [n.name for n in cluster.nodes] == NAMES
+    assert cluster.manager.role == "manager" and [n.role for n in cluster.workers] == ["worker", "worker"]
+    assert cluster.ready_nodes() == NAMES
+    assert [n.ip for n in cluster.nodes] == [lab.addr(9, 11), lab.addr(9, 12), lab.addr(9, 13)]
+    assert cluster.subnet == lab.subnet(9)
+    table = cluster.table()
+    assert table.column("상태") == ["ready"] * 3 and table.column("매니저 상태")[0] == "Leader"
+    for node in cluster.nodes:
+        assert node.client.images.get(LAB_IMAGE).id == lab.client.images.get(LAB_IMAGE).id
+        assert node.client.info()["Swarm"]["NodeAddr"] == node.ip
+    # 모든 클러스터 자원에 실습 라벨이 붙어 있다: lab.cleanup() 과 netlab clean --lab 이 그대로 지운다
+    flt = {"label": [f"{LABEL_LAB}={LAB}", LABEL_CLUSTER]}
+    assert sorted(c.name for c in lab.client.containers.list(filters=flt)) == [f"nl-{LAB}-{n}" for n in NAMES]
+    assert sorted(v.name for v in lab.client.volumes.list(filters=flt)) == [f"nl-{LAB}-{n}-docker" for n in NAMES]
+    assert [n.name for n in lab.client.networks.list(filters=flt)] == [f"nl-{LAB}-underlay"]
+    # 언더레이 브리지는 고정 이름으로 엔진 호스트에 보인다 (캡처할 곳)
+    assert lab.host.sh(f"ip -o link show dev {cluster.bridge}").ok
+    assert cluster.up_seconds < 90  # type: ignore[attr-defined]
+
+
+def test_node_sh_runs_inside_the_node(cluster):
+    out = cluster.node("worker1").sh("hostname; ip -o -4 addr show dev eth0")
+    assert out.ok and out.lines()[0] == "worker1" and cluster.node("worker1").ip in out.output
+    assert cluster.node(f"nl-{LAB}-worker2") is cluster.node("worker2")
+    with pytest.raises(KeyError):
+        cluster.node("worker9")
+
+
+def test_up_reuses_a_healthy_cluster(lab, cluster, capsys):
+    ids = [n.container.id for n in cluster.nodes]
+    started = time.monotonic()
+    again = Cluster.up(lab, nodes=3)
+    assert time.monotonic() - started < 10
+    assert [n.container.id for n in again.nodes] == ids
+    assert "다시 쓴다" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def service(cluster, lab):
+    cluster.overlay(OVERLAY, subnet=lab.subnet(1), gateway=lab.addr(1, 1))
+    cluster.service(
+        SERVICE,
+        networks=[OVERLAY],
+        replicas=2,
+        endpoint_mode="auto",  # 이 기계에는 IPVS 가 없으므로 dnsrr 이 된다
+        constraints=["node.role==worker"],
+        max_per_node=1,
+    )
+    return cluster.tasks(SERVICE)
+
+
+def _overlay_ip(cluster, task) -> str:
+    container = cluster.task_container(task)
+    container.reload()
+    ip = container.attrs["NetworkSettings"]["Networks"][OVERLAY]["IPAddress"]
+    assert cluster.task_ip(task, OVERLAY) == ip
+    return ip
+
+
+def test_service_endpoint_mode_follows_ipvs(cluster, service):
+    spec = cluster.manager.client.services.get(SERVICE).attrs["Spec"]
+    expected = "vip" if netlab.probe().has("ipvs") else "dnsrr"
+    assert spec["EndpointSpec"]["Mode"] == expected
+    assert len(service) == 2
+
+
+def test_service_overlay_spans_two_nodes_and_carries_traffic(cluster, lab, service):
+    nodes = sorted(cluster.node_of_task(t).name for t in service)
+    assert nodes == ["worker1", "worker2"]
+    by_node = cluster.tasks(SERVICE, order="node")
+    assert [cluster.node_of_task(t).name for t in by_node] == ["worker1", "worker2"]
+    assert [t["Slot"] for t in service] == sorted(t["Slot"] for t in service)
+    a, b = (cluster.task_container(t) for t in service)
+    ip_a, ip_b = (_overlay_ip(cluster, t) for t in service)
+    assert {ip_a, ip_b} <= {lab.addr(1, n) for n in range(2, 255)}
+    code, out = a.exec_run(["ping", "-c", "2", "-W", "2", ip_b])
+    assert code == 0, out.decode()
+    # dnsrr: tasks.<서비스> 와 서비스 이름이 태스크 주소들로 풀린다 (VIP 없이)
+    code, out = b.exec_run(["dig", "+short", f"tasks.{SERVICE}"])
+    assert code == 0 and sorted(out.decode().split()) == sorted([ip_a, ip_b])
+    code, out = b.exec_run(["dig", "+short", SERVICE])
+    assert sorted(out.decode().split()) == sorted([ip_a, ip_b])
+
+
+def test_vxlan_on_the_underlay_carries_the_overlay_vni(cluster, lab, service):
+    vnis = cluster.vxlan_ids(OVERLAY)
+    assert len(vnis) == 1 and vnis[0] >= 4096
+    a = cluster.task_container(service[0])
+    ip_b = _overlay_ip(cluster, service[1])
+    with capture.start(lab.host, cluster.bridge, "udp port 4789", count=4, timeout=10) as cap:
+        code, _ = a.exec_run(["ping", "-c", "2", "-W", "2", ip_b])
+    assert code == 0
+    assert len(cap.vxlan) == 4, cap.summary()
+    assert cap.vnis() == vnis
+    worker_ips = {cluster.node("worker1").ip, cluster.node("worker2").ip}
+    for packet in cap.vxlan:
+        assert {packet.outer.src_ip, packet.outer.dst_ip} == worker_ips
+        assert packet.outer.dport == capture.VXLAN_PORT
+        assert packet.inner.proto_name == "icmp"
+    kinds = [p.inner.icmp_name for p in cap.vxlan]
+    assert kinds.count("echo request") == 2 and kinds.count("echo reply") == 2
+    requests = [p for p in cap.vxlan if p.inner.icmp_name == "echo request"]
+    assert {p.inner.dst_ip for p in requests} == {ip_b}
+    table = cap.table()
+    assert table.column("VNI") == [str(vnis[0])] * 4
+
+
+def test_gossip_on_port_7946_between_nodes(cluster, lab, service):
+    cap = capture.run(lab.host, cluster.bridge, "port 7946", count=4, timeout=8)
+    assert len(cap) >= 1
+    node_ips = {n.ip for n in cluster.nodes}
+    for packet in cap:
+        assert {packet.outer.src_ip, packet.outer.dst_ip} <= node_ips
+        assert 7946 in (packet.outer.sport, packet.outer.dport)
+    assert cap.table().columns == list(capture.PLAIN_COLUMNS)
+
+
+def test_capture_inside_a_node_sees_its_own_eth0(cluster, service):
+    worker = cluster.node("worker1")
+    cap = capture.run(worker, "eth0", "port 7946", count=2, timeout=8)
+    assert len(cap) >= 1
+    assert all(worker.ip in (p.outer.src_ip, p.outer.dst_ip) for p in cap)
+
+
+def test_exec_transport_reaches_the_node_engine_without_tcp(cluster, monkeypatch):
+    from netlab.cluster import Node
+
+    monkeypatch.setenv("NETLAB_CLUSTER_TRANSPORT", "exec")
+    worker = cluster.node("worker2")
+    node = Node(worker.name, worker.role, worker.ip, worker.container, cluster)
+    try:
+        assert node.client.ping() and node.transport == "exec"
+        assert node.client.info()["Swarm"]["NodeAddr"] == worker.ip
+        running = node.client.containers.list()
+        assert len(running) == 1 and running[0].exec_run(["hostname"]).exit_code == 0
+    finally:
+        node.close()
+
+
+def test_up_replaces_a_broken_cluster(lab, cluster, capsys):
+    cluster.node("worker2").container.remove(force=True, v=True)
+    fresh = Cluster.up(lab, nodes=3)
+    assert "새로 세운다" in capsys.readouterr().out
+    assert fresh.ready_nodes() == NAMES
+    cluster.nodes[:] = fresh.nodes  # 다음 테스트가 새 클러스터를 내린다
+
+
+def test_down_leaves_nothing_behind(lab, cluster):
+    bridge, subnet_prefix = cluster.bridge, lab.subnet(9).rsplit(".", 1)[0]
+    cluster.down(quiet=True)
+    host = lab.host
+    assert not host.sh(f"ip -o link show dev {bridge}").ok, "언더레이 브리지가 남았다"
+    procs = host.sh("ps -eo args").output
+    assert not [line for line in procs.splitlines() if line.startswith("dockerd") and subnet_prefix in line]
+    cli = lab.client
+    flt = {"label": [f"{LABEL_LAB}={LAB}", LABEL_CLUSTER]}
+    assert cli.containers.list(all=True, filters=flt) == []
+    assert cli.networks.list(filters=flt) == []
+    assert cli.volumes.list(filters=flt) == []
+    lab.cleanup(quiet=True)  # 도구 상자까지 지우면 이 실습의 라벨이 붙은 것은 하나도 없다
+    everything = {"label": [f"{LABEL_LAB}={LAB}"]}
+    assert cli.containers.list(all=True, filters=everything) == []
+    assert cli.networks.list(filters=everything) == []
+    assert cli.volumes.list(filters=everything) == []
