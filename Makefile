@@ -9,7 +9,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
 NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv book test lint engine images unit notebooks lab refresh bench clean distclean
+.PHONY: help venv book test lint engine images browser notebooks lab refresh bench clean distclean
 
 help:
 	@echo "make book      HTML 책 빌드 (_build/html)"
@@ -41,7 +41,10 @@ engine: venv
 images: engine
 	$(BIN)/python -m netlab images lab node
 
-test: lint engine images book
+browser:
+	bash scripts/ensure-browser.sh
+
+test: lint engine images browser book
 	$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider
 
 notebooks: engine images

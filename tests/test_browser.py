@@ -1,0 +1,512 @@
+"""빌드한 책을 진짜 브라우저(헤드리스 Chromium)로 열어 독자가 보는 것을 확인한다.
+
+``make test`` 가 책을 빌드하고 ``scripts/ensure-browser.sh`` 로 Chromium 과 한글 글꼴을 갖춘 뒤 이 시험을 돌린다.
+빌드 결과(_build/html)가 없으면 건너뛰지 않고 실패한다. 다른 곳에 빌드한 책은 ``BOOK_HTML_DIR`` 로 가리킨다.
+
+- 책은 ``scripts/serve_book.py`` 로 127.0.0.1 의 빈 포트에 띄운다.
+- Chromium 은 DevTools 프로토콜을 파이프(``--remote-debugging-pipe``)로 몰고 간다. 웹소켓도, 밖에서 받는
+  파이썬 패키지도 필요 없다.
+- ``--host-resolver-rules`` 로 127.0.0.1 말고는 어떤 이름도 풀리지 않게 하고, Chromium 의 네트워크 기록
+  (``--log-net-log``)을 읽어 127.0.0.1 이 아닌 곳으로 연결하거나 바이트를 보낸 소켓이 없는지 확인한다.
+- 한글이 두부(tofu, 글꼴이 없어 그려지는 빈 네모)로 나오지 않는지는 캔버스에 실제로 그려 본다: 서로 다른 두
+  한글 글자가 픽셀까지 똑같거나, 어떤 글꼴에도 없는 문자(U+10FFFD)와 똑같이 그려지면 두부다.
+- 화면을 ``_build/screenshots/`` 에 PNG 로 남긴다 (사람이 눈으로 확인하는 용도).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML_DIR = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html"))
+SHOTS = HTML_DIR.parent / "screenshots"
+EXPLORERS = "labs/00-explorers.html"
+BRIDGE = "chapters/06-bridge.html"
+
+#: 밖으로 나가는 것을 막는 Chromium 플래그. background-networking 류가 없으면 Chromium 은 구글에 접속하려 한다.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-pings",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--window-size=1280,900",
+    "--lang=ko-KR",
+]
+
+
+def _load_serve_book() -> Any:
+    spec = importlib.util.spec_from_file_location("serve_book", ROOT / "scripts" / "serve_book.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Chromium 이 없다. `bash scripts/ensure-browser.sh` 가 설치한다 (make test 가 실행한다).")
+
+
+class Browser:
+    """파이프로 연결한 헤드리스 Chromium 하나와 탭 하나 (DevTools 프로토콜)."""
+
+    def __init__(self, binary: str) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="nl-chromium-"))
+        self.netlog = self.tmp / "netlog.json"
+        to_child_r, self._write_fd = os.pipe()
+        self._read_fd, from_child_w = os.pipe()
+
+        def wire() -> None:  # 자식 쪽: Chromium 은 fd 3 에서 읽고 fd 4 로 쓴다
+            a, b = os.dup(to_child_r), os.dup(from_child_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        args = [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self.tmp / 'profile'}",
+            "--remote-debugging-pipe",
+            f"--log-net-log={self.netlog}",
+            "--net-log-capture-mode=Default",
+            "about:blank",
+        ]
+        self.proc = subprocess.Popen(
+            args, preexec_fn=wire, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._buf = b""
+        self._next = 0
+        self.events: list[dict[str, Any]] = []
+        self.requests: list[str] = []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for domain in ("Page", "Network", "Runtime"):
+            self.call(f"{domain}.enable", session=self.session)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=self.session,
+            width=1280,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    # -- 프로토콜 ------------------------------------------------------------------
+    def _read(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("Chromium 이 응답하지 않는다")
+            ready, _, _ = select.select([self._read_fd], [], [], left)
+            if ready:
+                chunk = os.read(self._read_fd, 1 << 20)
+                if not chunk:
+                    raise EOFError("Chromium 이 끝났다")
+                self._buf += chunk
+        raw, self._buf = self._buf.split(b"\0", 1)
+        message = json.loads(raw)
+        if message.get("method") == "Network.requestWillBeSent":
+            self.requests.append(message["params"]["request"]["url"])
+        return message
+
+    def call(self, method: str, session: str | None = None, timeout: float = 30, **params: Any) -> dict[str, Any]:
+        self._next += 1
+        ident = self._next
+        message: dict[str, Any] = {"id": ident, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._write_fd, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read(timeout)
+            if reply.get("id") == ident:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def _wait_event(self, method: str, timeout: float = 30) -> dict[str, Any]:
+        for i, event in enumerate(self.events):
+            if event.get("method") == method and event.get("sessionId") == self.session:
+                return self.events.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._read(max(0.01, deadline - time.monotonic()))
+            if event.get("method") == method and event.get("sessionId") == self.session:
+                return event
+            self.events.append(event)
+
+    # -- 쪽 다루기 -------------------------------------------------------------------
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", session=self.session, url=url)
+        self._wait_event("Page.loadEventFired")
+
+    def js(self, expression: str) -> Any:
+        result = self.call(
+            "Runtime.evaluate", session=self.session, expression=expression, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"자바스크립트 오류: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 20, what: str = "") -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.js(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{timeout}초 안에 되지 않았다: {what or expression}")
+            time.sleep(0.1)
+
+    def screenshot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        data = self.call("Page.captureScreenshot", session=self.session, format="png")["data"]
+        path = SHOTS / f"{name}.png"
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.call("Browser.close", timeout=10)
+            except (TimeoutError, EOFError, RuntimeError, OSError):
+                pass
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        for fd in (self._read_fd, self._write_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# -- 준비물 ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Any]:
+    if not (HTML_DIR / "index.html").is_file():
+        pytest.fail(f"빌드한 책이 없다: {HTML_DIR}/index.html. `make book` 을 먼저 실행한다 (make test 가 한다).")
+    srv = _load_serve_book().serve(HTML_DIR)
+    srv.base = f"http://127.0.0.1:{srv.server_address[1]}/"
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    b = Browser(_chromium())
+    yield b
+    b.close()
+    shutil.rmtree(b.tmp, ignore_errors=True)
+
+
+# 캔버스에 같은 글꼴로 글자를 그려 두부인지 본다. 서로 다른 두 한글이 똑같이 그려지거나, 어떤 글꼴에도 없는
+# 문자(U+10FFFD)와 똑같이 그려지면 글꼴이 없어서 대체 상자가 그려진 것이다.
+_TOFU_JS = r"""
+(async (selector) => {
+  await document.fonts.ready;
+  const el = document.querySelector(selector);
+  if (!el) return {error: 'no element ' + selector};
+  const style = getComputedStyle(el);
+  const font = `${style.fontWeight} 32px ${style.fontFamily}`;
+  const draw = (ch) => {
+    const c = document.createElement('canvas');
+    c.width = 48; c.height = 48;
+    const x = c.getContext('2d');
+    x.font = font; x.fillStyle = '#000'; x.fillText(ch, 4, 38);
+    const d = x.getImageData(0, 0, 48, 48).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) ink++;
+    return {sig: Array.from(d).join(','), ink};
+  };
+  const a = draw('컨'), b = draw('테'), none = draw('\u{10FFFD}');
+  return {font: style.fontFamily, ink: a.ink, same: a.sig === b.sig,
+          notdef: a.sig === none.sig || b.sig === none.sig, text: el.textContent.trim().slice(0, 60)};
+})
+"""
+
+
+def _assert_korean_renders(browser: Browser, selector: str) -> dict[str, Any]:
+    seen = browser.js(f"{_TOFU_JS}({json.dumps(selector)})")
+    assert "error" not in seen, seen
+    assert seen["ink"] > 0, f"한글이 아예 그려지지 않는다: {seen}"
+    assert not seen["same"] and not seen["notdef"], (
+        "한글이 두부(빈 네모)로 그려진다. 한글 글꼴이 없다 "
+        f"(scripts/ensure-browser.sh 가 fonts-noto-cjk 를 설치한다): {seen}"
+    )
+    return seen
+
+
+# -- 시험 --------------------------------------------------------------------------------
+
+
+def test_intro_renders_korean_text(server, browser):
+    browser.open(server.base + "intro.html")
+    seen = _assert_korean_renders(browser, "article h1")
+    assert re.search("[가-힣]", seen["text"]), seen
+    _assert_korean_renders(browser, "article p")
+    body = browser.js("document.querySelector('article').innerText")
+    assert "컨테이너" in body
+    browser.screenshot("intro")
+
+
+def test_bridge_chapter_topology_svg_is_in_the_page(server, browser):
+    from netlab import addressing
+
+    browser.open(server.base + BRIDGE)
+    _assert_korean_renders(browser, "article h1")
+    subnets = [str(addressing.subnet("bridge", i)) for i in range(addressing.BLOCK_SIZE)]  # 6장의 주소 블록
+    found = browser.wait_for(
+        """
+        (async (subnets) => {
+          const imgs = Array.from(document.querySelectorAll('article img')).filter(i => i.src.endsWith('.svg'));
+          const hits = [];
+          for (const img of imgs) {
+            if (!img.complete || img.naturalWidth === 0) continue;
+            const text = await (await fetch(img.src)).text();
+            if (text.includes('<svg') && subnets.some(s => text.includes(s))) hits.push(img);
+          }
+          if (hits.length) hits[0].scrollIntoView();
+          return hits.map(img => img.src.split('/').pop());
+        })"""
+        + f"({json.dumps(subnets)})",
+        what="6장의 구성도 SVG",
+    )
+    assert found, "6장에 엔진에서 그린 구성도(SVG)가 없다"
+    time.sleep(0.2)
+    browser.screenshot("bridge-topology")
+
+
+def test_explorers_widgets_render_and_work_without_a_kernel(server, browser):
+    page = HTML_DIR / EXPLORERS
+    assert page.is_file(), f"{EXPLORERS} 가 책에 없다: _toc.yml 에 labs/00-explorers 를 넣어야 한다"
+    browser.open(server.base + EXPLORERS)
+    browser.wait_for(
+        "document.querySelectorAll('.widget-toggle-buttons, .widget-dropdown, .widget-text').length >= 3",
+        timeout=30,
+        what="위젯(embed-amd.js 가 그린 DOM)",
+    )
+    kinds = ["widget-dropdown", "widget-toggle-buttons", "widget-text", "widget-button", "widget-html"]
+    counts = browser.js(f"{json.dumps(kinds)}.map(k => document.querySelectorAll('.' + k).length)")
+    assert all(counts), dict(zip(kinds, counts, strict=True))
+    walker = "document.querySelector('.widget-toggle-buttons').closest('.widget-vbox')"
+    assert "1/12" in browser.js(f"{walker}.innerText")
+    # 단계 단추는 브라우저 안의 jslink 로 쪽을 바꾼다: 커널 없이도 동작해야 한다
+    browser.js("document.querySelectorAll('.widget-toggle-buttons .widget-toggle-button')[4].click()")
+    text = browser.wait_for(f"{walker}.innerText.includes('5/12') && {walker}.innerText", what="5단계로 넘어감")
+    assert "DNAT" in text and "--to-destination" in text
+    # 네트워크 고르개도 마찬가지
+    inspector = "document.querySelector('.widget-dropdown').closest('.widget-vbox')"
+    assert "bridge 요약" in browser.js(f"{inspector}.innerText")
+    browser.js(
+        "(() => { const s = document.querySelector('.widget-dropdown select'); s.value = 'host';"
+        " s.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+    browser.wait_for(f"{inspector}.innerText.includes('host 요약')", what="host 네트워크 쪽으로 바뀜")
+    _assert_korean_renders(browser, ".widget-toggle-buttons")
+    browser.js(f"{walker}.scrollIntoView()")
+    time.sleep(0.2)
+    browser.screenshot("explorers")
+
+
+class _ArticleText(HTMLParser):
+    """쪽의 본문(<article>) 글자만 모은다."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += 1
+            if tag in ("script", "style"):
+                self.skip += 1
+        elif tag == "article":
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip:
+            self.parts.append(data)
+
+
+def _article_text(path: Path) -> str:
+    parser = _ArticleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def test_search_finds_inflected_forms(server, browser):
+    pages = {}
+    for path in sorted(HTML_DIR.rglob("*.html")):
+        rel = path.relative_to(HTML_DIR).as_posix()
+        if rel in ("search.html", "genindex.html") or rel.startswith("_"):
+            continue
+        text = _article_text(path)
+        if "컨테이너를" in text:
+            # 받침 뒤에 한글이 붙지 않은 '컨테이너' 가 한 번도 없는 쪽: 색인에 맨 낱말로는 없는 쪽
+            bare = re.search(r"컨테이너(?![가-힣])", text) is not None
+            pages[rel.removesuffix(".html")] = bare
+    assert pages, "본문에 '컨테이너를' 이 나오는 쪽이 없다"
+    browser.open(server.base + "search.html?q=" + quote("컨테이너"))
+    browser.wait_for(
+        "typeof Search !== 'undefined' && Search._pulse_status === -1"
+        " && document.querySelector('#search-results .search-summary') !== null",
+        timeout=30,
+        what="검색 끝남",
+    )
+    hrefs = browser.js("Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
+    found = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs}
+    missing = sorted(set(pages) - found)
+    assert not missing, f"'컨테이너' 로 찾았는데 '컨테이너를' 이 있는 쪽이 결과에 없다: {missing}"
+    only_inflected = sorted(p for p, bare in pages.items() if not bare)
+    if only_inflected:
+        assert set(only_inflected) <= found
+    _assert_korean_renders(browser, "#search-results")
+    browser.screenshot("search")
+
+
+def _only_inflected_word() -> tuple[str, list[str]] | None:
+    """책 어디에도 맨 낱말로는 나오지 않고 '<낱말>를' 로만 나오는 낱말 하나와 그 쪽들.
+
+    색인에 그 낱말이 있다면 조사를 떼는 어간 처리 덕분이다. 그래서 그 낱말로 찾아 쪽이 나오면
+    브라우저 쪽 검색(언어 데이터의 Stemmer)이 색인과 같은 규칙으로 동작한다는 증거가 된다.
+    """
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from korean_search import stem_word
+
+    texts = {}
+    for path in sorted(HTML_DIR.rglob("*.html")):
+        rel = path.relative_to(HTML_DIR).as_posix()
+        if rel.startswith("_") or rel in ("search.html", "genindex.html"):
+            continue
+        texts[rel.removesuffix(".html")] = _article_text(path)
+    everything = "\n".join(texts.values())
+    candidates: dict[str, list[str]] = {}
+    for word in sorted(set(re.findall(r"(?<![가-힣])([가-힣]{2,})를(?![가-힣])", everything))):
+        if stem_word(word) != word or stem_word(word + "를") != word:
+            continue
+        if re.search(rf"(?<![가-힣]){word}(?![가-힣])", everything):
+            continue  # 맨 낱말로도 나온다
+        candidates[word] = sorted(p for p, t in texts.items() if f"{word}를" in t)
+    if not candidates:
+        return None
+    word = max(sorted(candidates), key=lambda w: len(candidates[w]))
+    return word, candidates[word]
+
+
+def test_search_finds_a_word_that_appears_only_with_a_particle(server, browser):
+    picked = _only_inflected_word()
+    assert picked, "책에 '<낱말>를' 로만 나오는 낱말이 하나도 없다 (이 시험이 확인할 것이 없다)"
+    word, pages = picked
+    browser.open(server.base + "search.html?q=" + quote(word))
+    browser.wait_for(
+        "typeof Search !== 'undefined' && Search._pulse_status === -1"
+        " && document.querySelector('#search-results .search-summary') !== null",
+        timeout=30,
+        what=f"'{word}' 검색 끝남",
+    )
+    hrefs = browser.js("Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
+    found = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs}
+    missing = sorted(set(pages) - found)
+    assert not missing, f"'{word}' 는 책에 '{word}를' 로만 나온다. 그런데 찾은 결과에 없는 쪽: {missing}"
+
+
+def _netlog_outside_traffic(netlog: Path) -> tuple[list[str], list[str], list[str]]:
+    """네트워크 기록에서 (루프백이 아닌 TCP 연결 시도, 루프백이 아닌 곳에 바이트를 보낸 소켓, 막힌 이름)."""
+    data = json.loads(netlog.read_text())
+    names = {v: k for k, v in data["constants"]["logEventTypes"].items()}
+    by_source: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+    for event in data["events"]:
+        by_source.setdefault(event["source"]["id"], []).append((names[event["type"]], event.get("params") or {}))
+
+    def local(address: str) -> bool:
+        host = address.rsplit(":", 1)[0].strip("[]")
+        return host in ("127.0.0.1", "::1") or host.startswith("127.")
+
+    tcp_outside, sent_outside, blocked = [], [], set()
+    for events in by_source.values():
+        remote = ""
+        sent = False
+        for kind, params in events:
+            if kind in ("TCP_CONNECT_ATTEMPT", "UDP_CONNECT", "SOCKET_CONNECT") and params.get("address"):
+                remote = params["address"]
+                if kind == "TCP_CONNECT_ATTEMPT" and not local(remote):
+                    tcp_outside.append(remote)
+            if kind in ("SOCKET_BYTES_SENT", "UDP_BYTES_SENT"):
+                sent = True
+            if kind == "HOST_RESOLVER_MANAGER_REQUEST" and params.get("host"):
+                host = urlsplit(params["host"]).hostname or params["host"]
+                if host != "127.0.0.1":
+                    blocked.add(host)
+            if kind == "URL_REQUEST_START_JOB" and params.get("url"):
+                host = urlsplit(params["url"]).hostname or ""
+                if host and host != "127.0.0.1":
+                    blocked.add(host)
+        if sent and remote and not local(remote):
+            sent_outside.append(remote)
+    return tcp_outside, sent_outside, sorted(blocked)
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """위의 모든 쪽을 여는 동안 쪽이 요청한 것은 모두 127.0.0.1 이고, 브라우저 전체가 밖으로 보낸 바이트가 없다."""
+    if not browser.requests:  # 이 시험만 따로 돌릴 때
+        browser.open(server.base + "intro.html")
+    outside = [u for u in browser.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")]
+    outside = [u for u in outside if urlsplit(u).hostname != "127.0.0.1"]
+    assert not outside, f"쪽이 이 기계 밖의 주소를 불렀다: {outside}"
+    missing = sorted({path for path, status in server.requests if status == 404 and path != "/favicon.ico"})
+    if missing:
+        warnings.warn(f"책의 쪽이 없는 파일을 불렀다 (404): {missing}", stacklevel=1)
+    browser.close()  # 네트워크 기록은 브라우저가 끝날 때 마무리된다
+    tcp_outside, sent_outside, blocked = _netlog_outside_traffic(browser.netlog)
+    assert not tcp_outside, f"Chromium 이 이 기계 밖으로 TCP 연결을 시도했다: {tcp_outside}"
+    assert not sent_outside, f"Chromium 이 이 기계 밖의 주소로 바이트를 보냈다: {sent_outside}"
+    # 막힌 이름(Chromium 의 내부 서비스)은 ~NOTFOUND 로 풀리지 않았다. 기록으로만 남긴다.
+    print("host-resolver-rules 가 막은 이름:", ", ".join(blocked) or "없음")
