@@ -123,8 +123,8 @@ def kv(pairs: Iterable[tuple[str, Any]], title: str = "") -> Table:
     return Table(["항목", "값"], [[k, v] for k, v in pairs], title)
 
 
-def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "") -> Any:
-    """네트워크 구성도 (SVG). :mod:`netlab.topology` 참고."""
+def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "", **options: Any) -> Any:
+    """네트워크 구성도 (SVG). 옵션은 :func:`netlab.topology.topology` 와 같다."""
     from .topology import topology as draw
 
-    return draw(networks, title, strip_prefix)
+    return draw(networks, title, strip_prefix, **options)
