@@ -34,7 +34,7 @@ import docker
 from docker.errors import ImageNotFound
 
 from .engine import client
-from .resources import BOOK, LABEL_BOOK, LABEL_LAB
+from .resources import BOOK, LABEL_IMAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPES = ROOT / "images"
@@ -92,7 +92,13 @@ def is_current(cli: docker.DockerClient, recipe: str = "lab") -> bool:
         image = cli.images.get(image_tag(recipe))
     except ImageNotFound:
         return False
-    return (image.labels or {}).get(LABEL_RECIPE) == recipe_hash(recipe)
+    labels = image.labels or {}
+    # 옛 이미지는 netlab.book 라벨을 달고 있었다: 그 라벨은 컨테이너로 물려져 정리를 헷갈리게 하므로 다시 빌드한다.
+    return (
+        labels.get(LABEL_RECIPE) == recipe_hash(recipe)
+        and labels.get(LABEL_IMAGE) == BOOK
+        and "netlab.book" not in labels
+    )
 
 
 def _engine_is_local(cli: docker.DockerClient) -> bool:
@@ -134,9 +140,16 @@ def build_base_with_debootstrap(
     """debootstrap 으로 루트 파일 시스템을 만들어 import 하고, 그 이미지 태그를 돌려준다."""
     tag = f"netlab/{recipe}-base:{SUITE}-{packages_hash(recipe)}"
     try:
-        cli.images.get(tag)
-        progress(f"베이스 이미지 {tag} 가 이미 있다.")
-        return tag
+        existing = cli.images.get(tag)
+        if "netlab.book" not in (existing.labels or {}):
+            progress(f"베이스 이미지 {tag} 가 이미 있다.")
+            return tag
+        # 옛 라벨의 베이스: 그 위에 만든 이미지부터 치우고 태그를 지운 뒤 다시 만든다.
+        for stale in (image_tag(recipe), tag):
+            try:
+                cli.images.remove(stale)
+            except ImageNotFound:
+                pass
     except ImageNotFound:
         pass
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -170,7 +183,7 @@ def build_base_with_debootstrap(
                 fh,
                 repository=repo,
                 tag=version,
-                changes=[f"LABEL {LABEL_BOOK}={BOOK} {LABEL_LAB}=images"],
+                changes=[f"LABEL {LABEL_IMAGE}={BOOK}"],
             )
         progress(f"베이스 이미지 {tag} 를 만들었다.")
         return tag
@@ -198,7 +211,7 @@ def build(recipe: str = "lab", *, force: bool = False, progress: Progress = _pri
     method = choose_base_method(cli)
     progress(f"{tag} 빌드 시작 (베이스: {method})")
     base = build_base_with_debootstrap(cli, recipe, progress) if method == "debootstrap" else "debian:bookworm-slim"
-    labels = {LABEL_BOOK: BOOK, LABEL_LAB: "images", LABEL_RECIPE: recipe_hash(recipe)}
+    labels = {LABEL_IMAGE: BOOK, LABEL_RECIPE: recipe_hash(recipe)}
     stream = cli.api.build(
         fileobj=_build_context(recipe),
         custom_context=True,
@@ -220,7 +233,7 @@ def build(recipe: str = "lab", *, force: bool = False, progress: Progress = _pri
     if not is_current(cli, recipe):
         raise RuntimeError(f"{tag} 빌드가 끝났는데 레시피 라벨이 맞지 않는다.")
     # 레시피가 바뀌어 태그를 잃은 옛 이미지는 우리 라벨이 붙은 것만 치운다.
-    cli.images.prune(filters={"dangling": True, "label": f"{LABEL_BOOK}={BOOK}"})
+    cli.images.prune(filters={"dangling": True, "label": f"{LABEL_IMAGE}={BOOK}"})
     progress(f"{tag} 준비 완료.")
     return tag
 

@@ -19,6 +19,10 @@ LABEL_BOOK = "netlab.book"
 BOOK = "docker-network-design"
 LABEL_LAB = "netlab.lab"
 
+#: 이미지에 붙이는 라벨. 컨테이너는 이미지의 라벨을 물려받으므로, 이미지에 ``netlab.book`` 을 붙이면
+#: 독자가 우리 이미지로 직접 띄운 컨테이너까지 '실습 자원'으로 보여 정리 때 지워진다. 그래서 키를 따로 쓴다.
+LABEL_IMAGE = "netlab.image-of"
+
 #: 모든 실습 컨테이너의 기본 이미지 (images/lab 에서 로컬로 빌드한다).
 LAB_IMAGE = "netlab/lab:bookworm"
 
@@ -113,8 +117,12 @@ def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool
     # 첫 시도에서 남은 네트워크(아직 붙잡는 컨테이너가 있던 것)는 컨테이너를 지운 뒤 다시 지운다.
     report.networks += _remove_all(client.networks.list(filters=flt), lab, lambda n: n.remove())
     report.volumes = _remove_all(client.volumes.list(filters=flt), lab, lambda v: v.remove(force=True))
-    if images:
-        report.images = _remove_all(
-            client.images.list(filters=flt), lab, lambda i: client.images.remove(i.id, force=True)
-        )
+    if images and lab is None:
+        for image in client.images.list(filters={"label": f"{LABEL_IMAGE}={BOOK}"}):
+            if (image.labels or {}).get(LABEL_IMAGE) == BOOK:
+                try:
+                    client.images.remove(image.id, force=True)
+                    report.images += 1
+                except NotFound:
+                    pass
     return report

@@ -17,7 +17,8 @@ def test_engine_info_reports_versions(engine):
 def test_lab_image_is_current(engine):
     assert images.is_current(engine, "lab"), "make test 가 netlab/lab:bookworm 을 먼저 빌드해야 한다"
     image = engine.images.get(images.image_tag("lab"))
-    assert image.labels[netlab.LABEL_BOOK] == "docker-network-design"
+    assert image.labels["netlab.image-of"] == "docker-network-design"
+    assert netlab.LABEL_BOOK not in image.labels, "이미지의 라벨은 컨테이너로 물려지므로 netlab.book 을 달면 안 된다"
 
 
 def test_recipe_hash_depends_on_recipe_files():
