@@ -128,3 +128,11 @@ def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "
     from .topology import topology as draw
 
     return draw(networks, title, strip_prefix, **options)
+
+
+def cluster_topology(cluster: Any, overlays: Iterable[Any] = (), title: str = "", **options: Any) -> Any:
+    """클러스터 구성도 (SVG): 노드, 언더레이, 노드를 가로지르는 오버레이. 옵션은
+    :func:`netlab.cluster_topology.read_cluster` 와 같다."""
+    from .cluster_topology import read_cluster
+
+    return read_cluster(cluster, overlays, title, **options)

@@ -205,6 +205,21 @@ def test_service_overlay_spans_two_nodes_and_carries_traffic(cluster, lab, servi
     assert sorted(out.decode().split()) == sorted([ip_a, ip_b])
 
 
+def test_cluster_picture_puts_each_task_in_its_node_under_the_overlay(cluster, lab, service):
+    from netlab import show
+
+    pic = show.cluster_topology(cluster, [OVERLAY], "시험 클러스터")
+    ips = {cluster.node_of_task(t).name: _overlay_ip(cluster, t) for t in service}
+    drawn = {(node, overlay, ip) for node, _member, overlay, ip in pic.links()}
+    assert drawn == {(node, OVERLAY, ip) for node, ip in ips.items()}
+    # 오버레이는 태스크가 있는 워커 둘에만 생긴다. 매니저에는 목록에만 있고 엔드포인트가 없다
+    assert pic.spans() == {OVERLAY: ["worker1", "worker2"]}
+    svg = pic.svg()
+    assert svg.startswith("<svg") and cluster.bridge in svg
+    for node in cluster.nodes:
+        assert f"eth0 {node.ip}" in svg
+
+
 def test_vxlan_on_the_underlay_carries_the_overlay_vni(cluster, lab, service):
     vnis = cluster.vxlan_ids(OVERLAY)
     assert len(vnis) == 1 and vnis[0] >= 4096
