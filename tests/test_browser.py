@@ -25,7 +25,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import warnings
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -502,8 +501,13 @@ def test_no_request_leaves_the_machine(server, browser):
     outside = [u for u in outside if urlsplit(u).hostname != "127.0.0.1"]
     assert not outside, f"쪽이 이 기계 밖의 주소를 불렀다: {outside}"
     missing = sorted({path for path, status in server.requests if status == 404 and path != "/favicon.ico"})
-    if missing:
-        warnings.warn(f"책의 쪽이 없는 파일을 불렀다 (404): {missing}", stacklevel=1)
+    assert not missing, f"책의 쪽이 책에 없는 파일을 불렀다 (404): {missing}"
+    if any("00-explorers" in path for path, _status in server.requests):
+        # 위젯의 아이콘 글꼴은 embed-amd.js 옆(_static/jupyter-widgets/)에서 와야 한다 (_config.yml 의 requirejs 경로)
+        fonts = {(path, status) for path, status in server.requests if path.endswith((".woff2", ".woff", ".ttf"))}
+        widget_fonts = {(path, status) for path, status in fonts if "/jupyter-widgets/" in path}
+        assert widget_fonts, f"위젯 쪽이 위젯 글꼴을 하나도 받지 않았다: {sorted(fonts)}"
+        assert all(path.startswith("/_static/jupyter-widgets/") and status == 200 for path, status in widget_fonts)
     browser.close()  # 네트워크 기록은 브라우저가 끝날 때 마무리된다
     tcp_outside, sent_outside, blocked = _netlog_outside_traffic(browser.netlog)
     assert not tcp_outside, f"Chromium 이 이 기계 밖으로 TCP 연결을 시도했다: {tcp_outside}"
