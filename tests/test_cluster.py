@@ -285,11 +285,16 @@ def test_up_replaces_a_broken_cluster(lab, cluster, capsys):
 
 def test_down_leaves_nothing_behind(lab, cluster):
     bridge, subnet_prefix = cluster.bridge, lab.subnet(9).rsplit(".", 1)[0]
-    cluster.down(quiet=True)
     host = lab.host
+    assert bridge in host.sh("iptables-save").output  # 클러스터가 있는 동안에는 엔진이 만든 규칙이 보인다
+    cluster.down(quiet=True)
     assert not host.sh(f"ip -o link show dev {bridge}").ok, "언더레이 브리지가 남았다"
     procs = host.sh("ps -eo args").output
     assert not [line for line in procs.splitlines() if line.startswith("dockerd") and subnet_prefix in line]
+    rules = host.sh("iptables-save").output
+    assert "*filter" in rules  # 규칙을 실제로 읽었다
+    assert bridge not in rules and lab.subnet(9) not in rules, "언더레이의 iptables 규칙이 남았다"
+    assert lab.prefix not in host.sh("ip netns list").output, "이 실습의 네트워크 네임스페이스가 남았다"
     cli = lab.client
     flt = {"label": [f"{LABEL_LAB}={LAB}", LABEL_CLUSTER]}
     assert cli.containers.list(all=True, filters=flt) == []

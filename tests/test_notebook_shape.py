@@ -59,3 +59,23 @@ def test_lab_notebooks_start_with_setup_and_end_with_cleanup(path):
     assert LAB_CALL.search(cells[0].source), f"{path.name}: 첫 코드 셀이 netlab.lab(...) 으로 준비해야 한다"
     assert all(name in addressing.BLOCKS for name in names), f"{path.name}: 등록되지 않은 실습 이름 {names}"
     assert "cleanup()" in cells[-1].source, f"{path.name}: 마지막 코드 셀이 정리해야 한다"
+
+
+CHAPTERS = sorted(ROOT.glob("chapters/*.ipynb"))
+EXERCISES = re.compile(r"^## (?:[\d.]+ )?연습", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_chapter_has_a_picture_and_exercises_with_solutions(path):
+    """그림 한 장 이상(저장된 SVG 출력), 연습 문제 절, 접어 둔 풀이."""
+    nb = _load(path)
+    pictures = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/svg+xml" in (o.get("data") or {})
+    ]
+    assert pictures, f"{path.name}: 구성도(SVG 출력)가 하나도 없다"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert EXERCISES.search(markdown), f"{path.name}: '## 연습 문제' 절이 없다"
+    exercises = markdown[EXERCISES.search(markdown).start() :]
+    numbered = re.findall(r"^\d+\. ", exercises, re.MULTILINE)
+    assert len(numbered) >= 2, f"{path.name}: 연습 문제는 둘 이상이어야 한다"
+    assert "```{dropdown} 풀이" in exercises, f"{path.name}: 풀이가 접힌 블록(dropdown)에 없다"
