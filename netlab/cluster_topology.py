@@ -290,6 +290,29 @@ def _is_plumbing(key: str, name: str) -> bool:
     return key.startswith("lb-") or key == "ingress-sbox" or name.endswith("-endpoint")
 
 
+def _member(found: dict[str, Member], container_name: str, prefix: str, keep: set[str] | None) -> Member | None:
+    """그림 속 상자 (처음 보면 만든다). ``keep`` 에 없는 이름이면 ``None``: 그리지 않는다."""
+    short = _strip(member_name(container_name), prefix)
+    if keep is not None and short not in keep:
+        return None
+    return found.setdefault(short, Member(prefix + short))
+
+
+def _strip(name: str, prefix: str) -> str:
+    return name[len(prefix) :] if name.startswith(prefix) else name
+
+
+def _endpoints(client: Any, network: str) -> dict[str, Any] | None:
+    """노드 엔진이 본 네트워크의 엔드포인트 (ID → 정보). 그 노드에 네트워크가 없으면 ``None``."""
+    from docker.errors import NotFound
+
+    try:
+        net = client.networks.get(network)
+    except NotFound:
+        return None
+    return net.attrs.get("Containers") or {}
+
+
 def _published(client: Any, container_id: str) -> list[str]:
     """컨테이너가 노드에 게시한 포트: ``:8080→80`` 꼴 (정렬)."""
     try:
@@ -321,8 +344,6 @@ def read_cluster(
     ``local``: 노드마다 따로 있는 로컬 네트워크(브리지) 이름. 거기 붙은 컨테이너도 노드 틀 안에 그리고,
     상자의 둘째 줄에 ``<네트워크> <주소>`` 와 게시한 포트를 적는다. 막대는 그리지 않는다: 노드를 가로지르지 않는다.
     """
-    from docker.errors import NotFound
-
     names = [o if isinstance(o, str) else o.name for o in overlays]
     prefix = f"{cluster.lab.prefix}-"
     keep = None if members is None else set(members)
@@ -340,45 +361,30 @@ def read_cluster(
         )
     nodes = []
     for node in cluster.nodes:
-        present, found = [], {}
+        present: list[str] = []
+        found: dict[str, Member] = {}
         for name in names:
-            try:
-                net = node.client.networks.get(name)
-            except NotFound:
+            containers = _endpoints(node.client, name)
+            if containers is None:
                 continue
-            net.reload()
-            if net.attrs.get("Scope") != "swarm" and net.attrs.get("Driver") != "overlay":
-                continue
-            containers = net.attrs.get("Containers") or {}
             # 노드 엔진은 오버레이를 자기 쪽에 태스크가 있을 때만 만든다. 매니저는 목록에 늘 보이므로
             # 엔드포인트가 있는지로 "이 노드에 생겼는지"를 가린다.
-            real = {k: v for k, v in containers.items() if not _is_plumbing(k, v.get("Name", ""))}
             if containers:
                 present.append(name)
-            for info in real.values():
-                short = member_name(info.get("Name", "?"))
-                short = short[len(prefix) :] if short.startswith(prefix) else short
-                if keep is not None and short not in keep:
-                    continue
-                member = found.setdefault(short, Member(prefix + short))
-                member.addresses[name] = info.get("IPv4Address", "").split("/")[0] if addresses else ""
+            for key, info in containers.items():
+                drawn = (
+                    None
+                    if _is_plumbing(key, info.get("Name", ""))
+                    else _member(found, info.get("Name", "?"), prefix, keep)
+                )
+                if drawn is not None:
+                    drawn.addresses[name] = info.get("IPv4Address", "").split("/")[0] if addresses else ""
         for name in local:
-            try:
-                net = node.client.networks.get(name)
-            except NotFound:
-                continue
-            net.reload()
-            for cid, info in (net.attrs.get("Containers") or {}).items():
-                short = info.get("Name", "?")
-                short = short[len(prefix) :] if short.startswith(prefix) else short
-                if keep is not None and short not in keep:
-                    continue
-                member = found.setdefault(short, Member(prefix + short))
-                parts = [name[len(prefix) :] if name.startswith(prefix) else name]
-                if addresses:
-                    parts.append(info.get("IPv4Address", "").split("/")[0])
-                parts += _published(node.client, cid)
-                member.note = " ".join(p for p in parts if p)
+            for cid, info in (_endpoints(node.client, name) or {}).items():
+                drawn = _member(found, info.get("Name", "?"), prefix, keep)
+                if drawn is not None:
+                    parts = [_strip(name, prefix), info.get("IPv4Address", "").split("/")[0] if addresses else ""]
+                    drawn.note = " ".join(p for p in parts + _published(node.client, cid) if p)
         nodes.append(ClusterNode(node.name, node.role, node.ip, present, list(found.values())))
     underlay = Underlay(cluster.underlay.name, cluster.bridge, cluster.subnet)
     return ClusterTopology(nodes, bars, underlay, title, prefix)
