@@ -441,9 +441,23 @@ class Cluster:
         ipam = None
         if subnet or gateway:
             ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)])
-        return self.manager.client.networks.create(
+        network = self.manager.client.networks.create(
             name, driver="overlay", ipam=ipam, attachable=attachable, options=dict(options or {})
         )
+        self._wait_vni(name)
+        return network
+
+    def _wait_vni(self, network: str, timeout: float = 15) -> None:
+        """VNI 가 붙을 때까지 기다린다.
+
+        스웜의 할당기는 네트워크 생성 요청에 답한 뒤에 VNI 를 따로 붙인다. 바쁜 기계에서는 생성 직후의
+        inspect 에 ``vxlanid_list`` 가 아직 없어서, 곧바로 VNI 를 읽는 셀이 빈 목록을 받는다.
+        """
+        deadline = time.monotonic() + timeout
+        while not self.vxlan_ids(network):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"오버레이 {network} 에 {timeout:.0f}초 안에 VNI 가 붙지 않았다")
+            time.sleep(0.2)
 
     def service(
         self,

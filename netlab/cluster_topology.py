@@ -30,7 +30,7 @@ from .topology import _HALO, _NET_COLORS, _text_px
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-_MEMBER_W, _MEMBER_H, _MEMBER_GAP = 138, 40, 14
+_MEMBER_W, _MEMBER_H, _MEMBER_GAP, _MEMBER_PAD = 138, 40, 14, 8
 _FRAME_PAD, _FRAME_HEAD, _FRAME_FOOT = 14, 26, 24
 _NODE_GAP, _MARGIN = 28, 16
 _BAR_H, _BAR_GAP = 28, 10
@@ -122,9 +122,16 @@ class ClusterTopology:
         }
 
     # -- 그리기 ------------------------------------------------------------------
+    def _member_width(self, member: Member) -> int:
+        """상자 폭: 기본 폭, 더 긴 이름이나 둘째 줄(노트)이 있으면 그 글자가 상자 안에 들어갈 만큼."""
+        name = _text_px(self._short(member.name), 12) + 2 * _MEMBER_PAD
+        note = _text_px(member.note, 10) + 2 * _MEMBER_PAD if member.note else 0
+        return max(_MEMBER_W, name, note)
+
     def _frame_width(self, node: ClusterNode) -> int:
         count = max(len(node.members), 1)
-        inner = count * _MEMBER_W + (count - 1) * _MEMBER_GAP
+        boxes = [self._member_width(m) for m in node.members] or [_MEMBER_W]
+        inner = sum(boxes) + (count - 1) * _MEMBER_GAP
         label = max(_text_px(self._node_label(node), 12), _text_px(self._node_foot(node), 11))
         return max(inner, label, 170) + 2 * _FRAME_PAD
 
@@ -149,7 +156,9 @@ class ClusterTopology:
             parts.append(u.bridge)
         if u.subnet:
             parts.append(u.subnet)
-        parts.append("VXLAN UDP 4789 · 가십 7946 · 관리 2377")
+        if self.overlays:
+            # 오버레이를 그린 그림에서만: 그 막대들의 프레임이 실제로 이 언더레이를 지나가는 포트
+            parts.append("VXLAN UDP 4789 · 가십 7946 · 관리 2377")
         return "  ·  ".join(parts)
 
     def svg(self) -> str:
@@ -205,17 +214,18 @@ class ClusterTopology:
             mx = x + _FRAME_PAD
             my = frames_y + _FRAME_HEAD
             for member in node.members:
+                box_w = self._member_width(member)
                 frames.append(
-                    f'<rect x="{mx}" y="{my}" width="{_MEMBER_W}" height="{_MEMBER_H}" rx="6" '
+                    f'<rect x="{mx}" y="{my}" width="{box_w}" height="{_MEMBER_H}" rx="6" '
                     f'fill="#ffffff" stroke="#334155"/>'
                 )
                 frames.append(
-                    f'<text x="{mx + _MEMBER_W / 2}" y="{my + (17 if member.note else 24)}" text-anchor="middle" '
+                    f'<text x="{mx + box_w / 2}" y="{my + (17 if member.note else 24)}" text-anchor="middle" '
                     f'font-weight="bold">{esc(self._short(member.name))}</text>'
                 )
                 if member.note:
                     frames.append(
-                        f'<text x="{mx + _MEMBER_W / 2}" y="{my + 32}" text-anchor="middle" font-size="10" '
+                        f'<text x="{mx + box_w / 2}" y="{my + 32}" text-anchor="middle" font-size="10" '
                         f'fill="#475569">{esc(member.note)}</text>'
                     )
                 for j, overlay in enumerate(sorted(member.addresses)):
@@ -229,7 +239,7 @@ class ClusterTopology:
                         f'<text x="{lx + 4}" y="{ty}" font-size="11" fill="{c}" {_HALO}>'
                         f"{esc(member.addresses[overlay])}</text>"
                     )
-                mx += _MEMBER_W + _MEMBER_GAP
+                mx += box_w + _MEMBER_GAP
             x += frame_w + _NODE_GAP
 
         bars = []

@@ -91,3 +91,37 @@ def test_a_member_on_a_node_local_bridge_carries_its_note_and_no_overlay_line():
     root = ET.fromstring(pic.svg())
     assert "br 172.20.0.2 :8080→80" in [t.text for t in root.iter(f"{SVG}text")]
     assert len(list(root.iter(f"{SVG}line"))) == 1  # 언더레이로 내려가는 선 하나뿐
+
+
+def _box_of(root: ET.Element, text: str) -> tuple[float, float]:
+    """글자 ``text`` 를 가운데에 둔 상자의 왼쪽과 오른쪽 x."""
+    (label,) = [t for t in root.iter(f"{SVG}text") if t.text == text]
+    cx, cy = float(label.get("x")), float(label.get("y"))
+    for rect in root.iter(f"{SVG}rect"):
+        x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
+        if abs(x + w / 2 - cx) < 0.01 and y <= cy <= y + h:
+            return x, x + w
+    raise AssertionError(f"{text!r} 를 감싼 상자가 없다")
+
+
+def test_a_long_note_widens_its_box_so_the_text_stays_inside():
+    """노트(로컬 주소와 게시 포트)가 길면 상자가 넓어진다: 글자가 상자 밖으로 삐져나오지 않는다."""
+    from netlab.topology import _text_px
+
+    note = "local 172.16.240.10 :16379→6379"
+    nodes = [
+        ClusterNode("worker1", "worker", "172.16.189.12", [], [Member("nl-x-db", {}, note), Member("nl-x-web")]),
+    ]
+    root = ET.fromstring(ClusterTopology(nodes, [], Underlay("nl-x-underlay"), "", "nl-x-").svg())
+    left, right = _box_of(root, note)
+    assert right - left >= _text_px(note, 10)
+    short_left, short_right = _box_of(root, "web")
+    assert short_right - short_left == 138  # 노트가 없는 상자는 기본 폭 그대로
+    assert short_left > right  # 넓어진 상자 다음 상자는 그만큼 오른쪽으로 밀린다
+
+
+def test_the_underlay_names_vxlan_ports_only_when_overlays_are_drawn():
+    """오버레이가 없는 그림(노드마다의 브리지)에서 언더레이에 VXLAN 을 적으면 본문과 어긋난다."""
+    bare = ClusterTopology([ClusterNode("manager", "manager", "172.16.189.11")], [], Underlay("ul"))
+    assert "VXLAN" not in repr(bare) and "VXLAN" not in bare.svg()
+    assert "VXLAN UDP 4789" in repr(_picture()) and "VXLAN UDP 4789" in _picture().svg()
