@@ -275,6 +275,12 @@ class Node:
     transport: str = "tcp"
     _client: docker.DockerClient | None = field(default=None, repr=False)
     _tunnel: _ExecTunnel | None = field(default=None, repr=False)
+    #: 붙은 스웜(:mod:`netlab.attach`)에서만 쓰는 값: 엔진 주소, 스웜 노드 ID, 호스트 이름.
+    url: str = ""
+    node_id: str = ""
+    hostname: str = ""
+    #: 노드의 언더레이 주소가 걸린 인터페이스 (노드에서 캡처할 곳).
+    interface: str = "eth0"
 
     @property
     def client(self) -> docker.DockerClient:
@@ -357,7 +363,7 @@ class Cluster:
     def node(self, name: str) -> Node:
         """짧은 이름(``worker1``)이나 컨테이너 이름(``nl-overlay-worker1``)으로 노드를 찾는다."""
         for node in self.nodes:
-            if name in (node.name, node.container.name):
+            if name in (node.name, node.hostname, node.container.name):
                 return node
         raise KeyError(f"노드 {name!r} 가 없다. 있는 노드: {', '.join(n.name for n in self.nodes)}")
 
@@ -369,6 +375,17 @@ class Cluster:
     @property
     def subnet(self) -> str:
         return self.underlay.attrs["IPAM"]["Config"][0]["Subnet"]
+
+    def capture_point(self, node: str | None = None) -> tuple[Any, str]:
+        """언더레이를 지나는 프레임을 볼 곳 (캡처할 컨테이너, 인터페이스).
+
+        노드를 주지 않으면 엔진 호스트의 도구 상자와 언더레이 브리지다: 모든 노드 사이의 프레임이 보인다.
+        노드를 주면 그 노드 안의 인터페이스다: 그 노드가 주고받는 프레임만 보인다.
+        """
+        if node is None:
+            return self.lab.host, self.bridge
+        target = self.node(node)
+        return target, target.interface
 
     def table(self):
         """노드 표: 이름, 역할, 언더레이 주소, 스웜 상태. 매니저가 본 노드 목록을 쓴다."""
@@ -441,8 +458,14 @@ class Cluster:
         ipam = None
         if subnet or gateway:
             ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)])
+        # 실습 라벨: 책이 세운 노드에서는 노드와 함께 사라지지만, 붙은 스웜(netlab.attach)에서는 이것으로만 지운다
         network = self.manager.client.networks.create(
-            name, driver="overlay", ipam=ipam, attachable=attachable, options=dict(options or {})
+            name,
+            driver="overlay",
+            ipam=ipam,
+            attachable=attachable,
+            options=dict(options or {}),
+            labels=dict(self.lab.labels),
         )
         self._wait_vni(name)
         return network
@@ -503,6 +526,8 @@ class Cluster:
             mode=docker.types.ServiceMode("replicated", replicas=replicas),
             constraints=cons or None,
             maxreplicas=max_per_node,
+            labels=dict(self.lab.labels),
+            container_labels=dict(self.lab.labels),
         )
         if wait:
             self.wait_tasks(name, replicas)
@@ -558,6 +583,9 @@ class Cluster:
 
     def node_of_task(self, task: Mapping[str, Any]) -> Node:
         """태스크가 배치된 노드."""
+        for node in self.nodes:
+            if node.node_id and node.node_id == task["NodeID"]:
+                return node
         hostname = self.manager.client.nodes.get(task["NodeID"]).attrs["Description"]["Hostname"]
         return self.node(hostname)
 

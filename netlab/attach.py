@@ -1,0 +1,274 @@
+"""독자가 이미 가진 여러 호스트의 스웜에 붙는다: :func:`attach`.
+
+:mod:`netlab.cluster` 는 이 기계 안에 노드 컨테이너로 스웜을 세운다. 진짜 여러 호스트의 스웜이 있는
+독자는 같은 도구(:meth:`Cluster.overlay`, :meth:`Cluster.service`, 태스크 조회, 노드에서의 캡처,
+:func:`netlab.show.cluster_topology`)를 그 스웜에 쓰고 싶다. 이 모듈은 엔진 주소만 받아 그 스웜을
+:class:`AttachedCluster` 로 묶는다::
+
+    from netlab import attach
+    cluster = attach.attach(lab, {"manager": "ssh://admin@host-a", "worker1": "ssh://admin@host-b"})
+    # 또는 환경 변수: NETLAB_SWARM="manager=ssh://admin@host-a,worker1=ssh://admin@host-b"
+
+지키는 약속은 책의 다른 곳과 같다. **독자의 스웜 상태는 바꾸지 않는다**: ``swarm init/join/leave`` 도,
+노드 라벨이나 가용성 변경도, CA 교체도 하지 않는다. 붙기 전에 모든 엔진이 이미 같은 스웜에 들어 있는지
+확인하고, 아니면 무엇이 어긋났는지 말하고 멈춘다. 만드는 것(오버레이, 서비스, 노드마다 도구 상자
+컨테이너 하나)에는 실습 라벨을 붙이고, :meth:`AttachedCluster.down` 은 그 라벨이 붙은 것만 지운다.
+
+이 책의 장들은 붙은 스웜에서 돌리지 않는다. 장의 셀들이 스웜 상태를 일부러 바꾸고(14장의 CA 교체와
+자동 잠금, 11장의 iptables 규칙), 노드 안의 파일(``/var/lib/docker/swarm``)을 읽고, 모든 노드가 꽂힌
+언더레이 브리지를 이 기계에서 캡처하기 때문이다. 자세한 이유는 ``docs/cluster.md`` 에 있다.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import docker
+from docker.errors import DockerException, ImageNotFound, NotFound
+
+from .cluster import Cluster, ClusterError, Node
+from .host import full_capability_host_config
+from .resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
+
+if TYPE_CHECKING:
+    from docker.models.containers import Container
+
+    from .lab import ExecResult, Lab
+
+#: 엔진 목록을 담는 환경 변수: ``manager=<주소>,worker1=<주소>,…`` (첫 항목이 매니저여야 한다).
+ENV = "NETLAB_SWARM"
+
+Progress = Callable[[str], None]
+
+
+def parse_engines(text: str) -> dict[str, str]:
+    """``이름=주소`` 를 쉼표로 이은 글을 사전으로 읽는다. 잘못된 글이면 무엇이 틀렸는지 말한다."""
+    engines: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        name, sep, url = item.partition("=")
+        name, url = name.strip(), url.strip()
+        if not sep or not name or not url:
+            raise ClusterError(f"{ENV} 의 항목 {item!r} 은 '이름=엔진주소' 꼴이어야 한다 (예: manager=ssh://admin@host-a).")
+        if "://" not in url:
+            raise ClusterError(f"{name} 의 엔진 주소 {url!r} 에 스킴이 없다: tcp://, ssh://, unix:// 중 하나로 쓴다.")
+        if name in engines:
+            raise ClusterError(f"노드 이름 {name!r} 이 두 번 나온다.")
+        engines[name] = url
+    if not engines:
+        raise ClusterError(f"붙을 엔진이 없다. {ENV}=manager=ssh://…,worker1=ssh://… 처럼 준다.")
+    return engines
+
+
+def _connect(name: str, url: str) -> docker.DockerClient:
+    try:
+        client = docker.DockerClient(base_url=url, timeout=60, use_ssh_client=url.startswith("ssh://"))
+        client.ping()
+    except DockerException as exc:
+        raise ClusterError(f"{name} 의 엔진 {url} 에 닿지 않는다: {exc}") from None
+    return client
+
+
+class AttachedNode(Node):
+    """붙은 스웜의 노드 하나. ``container`` 는 그 엔진에 띄운 도구 상자(호스트 네트워크)다."""
+
+    def _connect(self, timeout: float = 120) -> docker.DockerClient:
+        return _connect(self.name, self.url)
+
+    @property
+    def engine_url(self) -> str:
+        return self.url
+
+    def docker(self, args: str, *, timeout: float = 30) -> ExecResult:
+        raise ClusterError(
+            "노드 안의 docker 명령줄은 이 책이 세운 노드 컨테이너에만 있다. 붙은 스웜에서는 "
+            f"`docker -H {self.url} {args}` 를 터미널에서 쓰거나 node.client 를 쓴다."
+        )
+
+
+class AttachedCluster(Cluster):
+    """독자의 스웜에 붙은 클러스터. 언더레이는 독자의 물리 네트워크라서 이 기계에 브리지가 없다."""
+
+    def __init__(self, lab: Lab, nodes: list[Node]) -> None:
+        super().__init__(lab, None, nodes)  # type: ignore[arg-type]
+
+    @property
+    def bridge(self) -> str:
+        raise ClusterError(
+            "붙은 스웜에는 모든 노드가 꽂힌 브리지가 이 기계에 없다. 노드 하나에서 캡처한다: "
+            "runner, interface = cluster.capture_point('worker1')"
+        )
+
+    @property
+    def subnet(self) -> str:
+        return ""
+
+    def capture_point(self, node: str | None = None) -> tuple[Any, str]:
+        """언더레이를 지나는 프레임을 볼 곳: 그 노드의 도구 상자와, 노드 주소가 걸린 인터페이스."""
+        target = self.node(node) if node else self.manager
+        return target, target.interface
+
+    def table(self):
+        from .show import Table
+
+        seen = {item.id: item.attrs for item in self.manager.client.nodes.list()}
+        rows = []
+        for node in self.nodes:
+            attrs = seen.get(node.node_id, {})
+            spec, status = attrs.get("Spec") or {}, attrs.get("Status") or {}
+            manager_status = attrs.get("ManagerStatus") or {}
+            rows.append(
+                [
+                    node.name,
+                    node.hostname,
+                    node.ip,
+                    spec.get("Role", "-"),
+                    status.get("State", "-"),
+                    spec.get("Availability", "-"),
+                    "Leader" if manager_status.get("Leader") else manager_status.get("Reachability", "") or "-",
+                ]
+            )
+        return Table(
+            ["노드", "호스트 이름", "노드 주소", "역할", "상태", "가용성", "매니저 상태"],
+            rows,
+            f"붙은 스웜 (실습 '{self.lab.name}')",
+        )
+
+    def down(self, *, quiet: bool = False) -> None:
+        """이 실습의 라벨이 붙은 서비스, 컨테이너, 네트워크, 볼륨만 지운다. 스웜과 노드는 그대로 둔다."""
+        removed = _remove_services(self.manager.client, self.lab.name)
+        _wait_tasks_gone(self.nodes, self.lab.name)
+        for node in self.nodes:
+            report = cleanup(node.client, self.lab.name)
+            removed += report.containers + report.networks + report.volumes
+            node.close()
+        if not quiet:
+            print(f"붙은 스웜에서 실습 '{self.lab.name}' 의 자원 {removed}개를 지웠다. 스웜과 노드는 그대로다.")
+
+    def __repr__(self) -> str:
+        return f"AttachedCluster({self.lab.name!r}, nodes={[n.name for n in self.nodes]})"
+
+
+def _remove_services(client: docker.DockerClient, lab: str) -> int:
+    """이 실습의 라벨이 붙은 서비스와 스웜 config 를 매니저에서 지운다."""
+    count = 0
+    flt = {"label": f"{LABEL_LAB}={lab}"}
+    for item in [*client.services.list(filters=flt), *client.configs.list(filters=flt)]:
+        if is_ours((item.attrs.get("Spec") or {}).get("Labels"), lab):
+            with contextlib.suppress(NotFound):
+                item.remove()
+                count += 1
+    return count
+
+
+def _wait_tasks_gone(nodes: list[Node], lab: str, timeout: float = 30) -> None:
+    """서비스를 지운 뒤 노드들에서 그 태스크 컨테이너가 사라질 때까지 (그래야 오버레이를 지울 수 있다)."""
+    deadline = time.monotonic() + timeout
+    flt = {"label": [f"{LABEL_LAB}={lab}", "com.docker.swarm.service.id"]}
+    for node in nodes:
+        while node.client.containers.list(all=True, filters=flt) and time.monotonic() < deadline:
+            time.sleep(0.3)
+
+
+def _swarm_of(name: str, client: docker.DockerClient) -> dict[str, Any]:
+    swarm = (client.info().get("Swarm") or {})
+    if swarm.get("LocalNodeState") != "active":
+        raise ClusterError(
+            f"{name} 의 엔진은 스웜에 들어 있지 않다 (상태: {swarm.get('LocalNodeState') or '알 수 없음'}). "
+            "이 책은 독자의 스웜을 대신 만들거나 바꾸지 않는다: 먼저 docker swarm init/join 으로 스웜을 구성한다."
+        )
+    return swarm
+
+
+def _ensure_image(node: Node, source: docker.DockerClient, say: Progress) -> None:
+    """노드 엔진에 실습 이미지가 없으면 이 엔진의 것을 save/load 로 옮긴다 (레지스트리가 필요 없다)."""
+    wanted = source.images.get(LAB_IMAGE)
+    try:
+        if node.client.images.get(LAB_IMAGE).id == wanted.id:
+            return
+    except ImageNotFound:
+        pass
+    say(f"{node.name}: 실습 이미지 {LAB_IMAGE} 를 옮긴다 (docker save | docker -H {node.url} load).")
+    for message in node.client.api.load_image(b"".join(wanted.save(named=True))):
+        if "error" in message:
+            raise ClusterError(f"{node.name} 에 {LAB_IMAGE} 를 load 하지 못했다: {message['error']}")
+
+
+def _toolbox(node: Node, lab: Lab) -> Container:
+    """노드 엔진의 네트워크 네임스페이스를 보는 도구 상자 (:class:`netlab.host.HostView` 와 같은 권한)."""
+    from .host import _REMOUNT_AND_IDLE
+
+    name = lab.n(f"{node.name}-view")
+    for existing in node.client.containers.list(all=True, filters={"name": f"^{name}$"}):
+        if existing.status == "running" and is_ours(existing.labels, lab.name):
+            return existing
+        existing.remove(force=True)
+    api = node.client.api
+    created = api.create_container(
+        LAB_IMAGE,
+        command=["sh", "-c", _REMOUNT_AND_IDLE],
+        name=name,
+        labels=lab.labels,
+        host_config=full_capability_host_config(api, network_mode="host", pid_mode="host", init=True),
+        detach=True,
+    )
+    api.start(created["Id"])
+    container = node.client.containers.get(created["Id"])
+    for _ in range(100):
+        container.reload()
+        if container.status == "running":
+            break
+        time.sleep(0.05)
+    return container
+
+
+def _interface_of(node: Node) -> str:
+    """노드 주소가 걸린 인터페이스 이름 (언더레이를 캡처할 곳)."""
+    out = node.sh(f"ip -o -4 addr show | awk '$4 ~ /^{node.ip}\\// {{print $2}}'").output.split()
+    if not out:
+        raise ClusterError(f"{node.name} 에서 스웜 주소 {node.ip} 가 걸린 인터페이스를 찾지 못했다.")
+    return out[0]
+
+
+def attach(lab: Lab, engines: Mapping[str, str] | None = None, *, progress: bool = True) -> AttachedCluster:
+    """이미 구성된 스웜의 엔진들에 붙는다. 첫 엔진은 매니저여야 한다. 스웜 상태는 바꾸지 않는다.
+
+    ``engines`` 를 주지 않으면 환경 변수 ``NETLAB_SWARM`` 을 읽는다. 지난 실행이 남긴 이 실습의 자원
+    (라벨이 붙은 것만)은 먼저 지우므로 같은 셀을 다시 돌려도 결과가 같다.
+    """
+    say: Progress = print if progress else (lambda line: None)
+    if engines is None:
+        if not os.environ.get(ENV):
+            raise ClusterError(f"붙을 엔진이 없다. attach(lab, {{'manager': 'ssh://…', …}}) 나 {ENV} 로 준다.")
+        engines = parse_engines(os.environ[ENV])
+    clients = {name: _connect(name, url) for name, url in engines.items()}
+    swarms = {name: _swarm_of(name, client) for name, client in clients.items()}
+    first = next(iter(engines))
+    if not swarms[first].get("ControlAvailable"):
+        raise ClusterError(f"첫 엔진 {first} 는 매니저여야 한다: 서비스와 오버레이는 매니저에서 만든다.")
+    members = {item.id: item.attrs for item in clients[first].nodes.list()}
+    nodes: list[Node] = []
+    for name, url in engines.items():
+        node_id = swarms[name].get("NodeID", "")
+        if node_id not in members:
+            raise ClusterError(f"{name} ({url}) 는 {first} 와 다른 스웜에 들어 있다 (노드 ID {node_id[:12]}).")
+        spec = members[node_id].get("Spec") or {}
+        node = AttachedNode(name, spec.get("Role", "worker"), swarms[name].get("NodeAddr", ""), None, None)  # type: ignore[arg-type]
+        node.url, node.node_id = url, node_id
+        node.hostname = members[node_id]["Description"]["Hostname"]
+        node._client = clients[name]
+        nodes.append(node)
+        say(f"{name}: {url} → 스웜 노드 {node.hostname} ({node.role}, 주소 {node.ip})")
+    cluster = AttachedCluster(lab, nodes)
+    cluster.down(quiet=True)  # 지난 실행이 남긴 이 실습의 것만
+    for node in nodes:
+        _ensure_image(node, lab.client, say)
+        node.container = _toolbox(node, lab)
+        node.interface = _interface_of(node)
+    say(f"붙은 스웜: 노드 {len(nodes)}개. 스웜 상태는 바꾸지 않았고, 만든 것은 라벨로 지운다.")
+    return cluster
