@@ -33,7 +33,8 @@ book: venv
 	@test -f _build/html/index.html && echo "책: _build/html/index.html"
 
 lint: venv
-	$(BIN)/ruff check netlab tests _ext scripts
+	$(BIN)/ruff check netlab tests _ext scripts $(NB_DIRS)
+	$(BIN)/ruff format --check netlab tests _ext scripts $(NB_DIRS)
 
 engine: venv
 	bash scripts/ensure-engine.sh $(BIN)/python

@@ -54,7 +54,9 @@ def parse_engines(text: str) -> dict[str, str]:
         name, sep, url = item.partition("=")
         name, url = name.strip(), url.strip()
         if not sep or not name or not url:
-            raise ClusterError(f"{ENV} 의 항목 {item!r} 은 '이름=엔진주소' 꼴이어야 한다 (예: manager=ssh://admin@host-a).")
+            raise ClusterError(
+                f"{ENV} 의 항목 {item!r} 은 '이름=엔진주소' 꼴이어야 한다 (예: manager=ssh://admin@host-a)."
+            )
         if "://" not in url:
             raise ClusterError(f"{name} 의 엔진 주소 {url!r} 에 스킴이 없다: tcp://, ssh://, unix:// 중 하나로 쓴다.")
         if name in engines:
@@ -176,7 +178,7 @@ def _wait_tasks_gone(nodes: list[Node], lab: str, timeout: float = 30) -> None:
 
 
 def _swarm_of(name: str, client: docker.DockerClient) -> dict[str, Any]:
-    swarm = (client.info().get("Swarm") or {})
+    swarm = client.info().get("Swarm") or {}
     if swarm.get("LocalNodeState") != "active":
         raise ClusterError(
             f"{name} 의 엔진은 스웜에 들어 있지 않다 (상태: {swarm.get('LocalNodeState') or '알 수 없음'}). "

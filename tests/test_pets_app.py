@@ -105,8 +105,9 @@ def test_config_from_env_defaults_and_overrides():
     cfg = pets.Config.from_env({})
     assert (cfg.db_host, cfg.db_port, cfg.role, cfg.port, cfg.day) == ("db", 6379, "web", 5000, None)
     assert cfg.db == "db:6379"
-    cfg = pets.Config.from_env({"DB_HOST": "redis", "DB_PORT": "6380", "ROLE": "canary", "PORT": "8080",
-                                "PET_DAY": "2018-12-05"})
+    cfg = pets.Config.from_env(
+        {"DB_HOST": "redis", "DB_PORT": "6380", "ROLE": "canary", "PORT": "8080", "PET_DAY": "2018-12-05"}
+    )
     assert (cfg.db, cfg.role, cfg.port, cfg.today()) == ("redis:6380", "canary", 8080, dt.date(2018, 12, 5))
     with pytest.raises(pets.ConfigError):
         pets.Config.from_env({"DB_PORT": "redis"})
@@ -130,8 +131,9 @@ def test_render_and_parse_page_round_trip():
         "db": "db:6379",
         "visits": 12,
     }
-    failed = pets.render_page(pet=pet, hostname="w", role="web", client="-", db="db:6379", visits=None,
-                              error="연결 거절")
+    failed = pets.render_page(
+        pet=pet, hostname="w", role="web", client="-", db="db:6379", visits=None, error="연결 거절"
+    )
     assert "알 수 없음 (연결 거절)" in failed
     assert pets.parse_page(failed)["visits"] is None
 
@@ -205,8 +207,14 @@ def stack(engine):
     _remove_leftovers(lab)
     try:
         net = lab.network("t-net", subnet=lab.subnet(SUBNET_INDEX), gateway=lab.addr(SUBNET_INDEX, 1))
-        db = lab.container("t-db", network=net, ip=lab.addr(SUBNET_INDEX, 10), aliases=["db"],
-                           command=pets.REDIS_COMMAND, listen=pets.REDIS_PORT)
+        db = lab.container(
+            "t-db",
+            network=net,
+            ip=lab.addr(SUBNET_INDEX, 10),
+            aliases=["db"],
+            command=pets.REDIS_COMMAND,
+            listen=pets.REDIS_PORT,
+        )
         web1 = lab.container("t-web1", network=net, ip=lab.addr(SUBNET_INDEX, 21), ports={5000: PORT})
         web2 = lab.container("t-web2", network=net, ip=lab.addr(SUBNET_INDEX, 22))
         client = lab.container("t-client", network=net, ip=lab.addr(SUBNET_INDEX, 30))
@@ -252,8 +260,15 @@ def test_health_reports_redis_reachable(stack):
     status, body = _get(stack["lab"], stack["client"], f"http://{stack['lab'].addr(SUBNET_INDEX, 21)}:5000/health")
     assert status == 200
     payload = json.loads(body)
-    assert payload == {"db": "db:6379", "error": None, "hostname": "t-web1", "redis": True, "role": "web",
-                       "service": "pets", "status": "ok"}
+    assert payload == {
+        "db": "db:6379",
+        "error": None,
+        "hostname": "t-web1",
+        "redis": True,
+        "role": "web",
+        "service": "pets",
+        "status": "ok",
+    }
 
 
 def test_published_port_answers_from_engine_host(stack):
