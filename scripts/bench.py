@@ -22,6 +22,25 @@ def timed(label: str, fn, results: dict[str, float]) -> None:
     print(f"{label:40} {results[label]:7.2f}초", flush=True)
 
 
+def bench_cluster(results: dict[str, float]) -> None:
+    """3노드 클러스터를 새로 세우고, 다른 실습으로 그 스웜에 붙었다가 떠나고, 내린다."""
+    from netlab import attach
+    from netlab.cluster import Cluster
+
+    owner = netlab.lab("test-cluster", summary=False, echo=False)
+    Cluster.down(Cluster.up(owner, nodes=3, progress=False), quiet=True)  # 지난 실행이 남긴 것 없이 시작
+    made: list[Cluster] = []
+    timed("클러스터 세우기 (3노드, 새로)", lambda: made.append(Cluster.up(owner, nodes=3, progress=False)), results)
+    engines = {node.name: node.engine_url for node in made[0].nodes}
+    guest = netlab.lab("test", summary=False, echo=False)
+    joined: list[Cluster] = []
+    timed("붙기 (attach, 도구 상자 셋)", lambda: joined.append(attach.attach(guest, engines, progress=False)), results)
+    timed("떠나기 (attach 의 down)", lambda: joined[0].down(quiet=True), results)
+    timed("클러스터 내리기", lambda: made[0].down(quiet=True), results)
+    guest.cleanup(quiet=True)
+    owner.cleanup(quiet=True)
+
+
 def main() -> int:
     results: dict[str, float] = {}
     timed("이미지 최신 확인 (netlab images)", lambda: images.build("lab", progress=lambda _: None), results)
@@ -53,6 +72,7 @@ def main() -> int:
         ),
         results,
     )
+    bench_cluster(results)
     out = ROOT / "_build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
