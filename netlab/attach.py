@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 import docker
 from docker.errors import DockerException, ImageNotFound, NotFound
 
-from .cluster import Cluster, ClusterError, Node
-from .host import full_capability_host_config
+from .cluster import Cluster, ClusterError, Node, swarm_status
+from .host import ensure_toolbox
 from .resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
 
 if TYPE_CHECKING:
@@ -119,22 +119,7 @@ class AttachedCluster(Cluster):
         from .show import Table
 
         seen = {item.id: item.attrs for item in self.manager.client.nodes.list()}
-        rows = []
-        for node in self.nodes:
-            attrs = seen.get(node.node_id, {})
-            spec, status = attrs.get("Spec") or {}, attrs.get("Status") or {}
-            manager_status = attrs.get("ManagerStatus") or {}
-            rows.append(
-                [
-                    node.name,
-                    node.hostname,
-                    node.ip,
-                    spec.get("Role", "-"),
-                    status.get("State", "-"),
-                    spec.get("Availability", "-"),
-                    "Leader" if manager_status.get("Leader") else manager_status.get("Reachability", "") or "-",
-                ]
-            )
+        rows = [[node.name, node.hostname, node.ip, *swarm_status(seen.get(node.node_id, {}))] for node in self.nodes]
         return Table(
             ["노드", "호스트 이름", "노드 주소", "역할", "상태", "가용성", "매니저 상태"],
             rows,
@@ -203,30 +188,7 @@ def _ensure_image(node: Node, source: docker.DockerClient, say: Progress) -> Non
 
 def _toolbox(node: Node, lab: Lab) -> Container:
     """노드 엔진의 네트워크 네임스페이스를 보는 도구 상자 (:class:`netlab.host.HostView` 와 같은 권한)."""
-    from .host import _REMOUNT_AND_IDLE
-
-    name = lab.n(f"{node.name}-view")
-    for existing in node.client.containers.list(all=True, filters={"name": f"^{name}$"}):
-        if existing.status == "running" and is_ours(existing.labels, lab.name):
-            return existing
-        existing.remove(force=True)
-    api = node.client.api
-    created = api.create_container(
-        LAB_IMAGE,
-        command=["sh", "-c", _REMOUNT_AND_IDLE],
-        name=name,
-        labels=lab.labels,
-        host_config=full_capability_host_config(api, network_mode="host", pid_mode="host", init=True),
-        detach=True,
-    )
-    api.start(created["Id"])
-    container = node.client.containers.get(created["Id"])
-    for _ in range(100):
-        container.reload()
-        if container.status == "running":
-            break
-        time.sleep(0.05)
-    return container
+    return ensure_toolbox(node.client, lab.n(f"{node.name}-view"), lab.labels)
 
 
 def _interface_of(node: Node) -> str:

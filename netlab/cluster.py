@@ -260,6 +260,18 @@ def _transport_choice() -> str:
     return os.environ.get("NETLAB_CLUSTER_TRANSPORT", "auto")
 
 
+def swarm_status(attrs: Mapping[str, Any]) -> list[str]:
+    """매니저가 본 노드 하나(``docker node inspect``)의 표 칸: 역할, 상태, 가용성, 매니저 상태."""
+    spec, status = attrs.get("Spec") or {}, attrs.get("Status") or {}
+    manager_status = attrs.get("ManagerStatus") or {}
+    return [
+        spec.get("Role", "-"),
+        status.get("State", "-"),
+        spec.get("Availability", "-"),
+        "Leader" if manager_status.get("Leader") else manager_status.get("Reachability", "") or "-",
+    ]
+
+
 # -- 노드 ---------------------------------------------------------------------------
 
 
@@ -395,23 +407,9 @@ class Cluster:
         for item in self.manager.client.nodes.list():
             attrs = item.attrs
             seen[attrs["Description"]["Hostname"]] = attrs
-        rows = []
-        for node in self.nodes:
-            attrs = seen.get(node.name, {})
-            spec = attrs.get("Spec") or {}
-            status = attrs.get("Status") or {}
-            manager_status = attrs.get("ManagerStatus") or {}
-            rows.append(
-                [
-                    node.name,
-                    node.container.name,
-                    node.ip,
-                    spec.get("Role", "-"),
-                    status.get("State", "-"),
-                    spec.get("Availability", "-"),
-                    "Leader" if manager_status.get("Leader") else manager_status.get("Reachability", "") or "-",
-                ]
-            )
+        rows = [
+            [node.name, node.container.name, node.ip, *swarm_status(seen.get(node.name, {}))] for node in self.nodes
+        ]
         return Table(
             ["노드", "컨테이너", "언더레이 주소", "역할", "상태", "가용성", "매니저 상태"],
             rows,

@@ -52,6 +52,34 @@ def full_capability_host_config(api: Any, **kwargs: Any) -> dict[str, Any]:
     return config
 
 
+def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
+    """엔진 호스트의 네트워크와 PID 를 보는 도구 상자를 띄운다. 같은 이름이 돌고 있으면 그것을 쓴다.
+
+    이 엔진의 :class:`HostView` 와, 독자의 스웜 노드마다 띄우는 도구 상자(:mod:`netlab.attach`)가 함께 쓴다.
+    """
+    for existing in client.containers.list(all=True, filters={"name": f"^{name}$"}):
+        if existing.status == "running" and existing.labels == {**existing.labels, **labels}:
+            return existing
+        existing.remove(force=True)
+    api = client.api
+    created = api.create_container(
+        LAB_IMAGE,
+        command=["sh", "-c", _REMOUNT_AND_IDLE],
+        name=name,
+        labels=labels,
+        host_config=full_capability_host_config(api, network_mode="host", pid_mode="host", init=True),
+        detach=True,
+    )
+    api.start(created["Id"])
+    container = client.containers.get(created["Id"])
+    for _ in range(100):
+        container.reload()
+        if container.status == "running":
+            break
+        time.sleep(0.05)
+    return container
+
+
 class HostView:
     """엔진 호스트의 네트워크를 보는 창. 실습마다 하나, 라벨이 붙어 있어 정리 때 함께 지워진다."""
 
@@ -61,29 +89,7 @@ class HostView:
         self.container = self._ensure()
 
     def _ensure(self) -> Container:
-        cli = self.lab.client
-        for existing in cli.containers.list(all=True, filters={"name": f"^{self.name}$"}):
-            if existing.status == "running":
-                return existing
-            existing.remove(force=True)
-        api = cli.api
-        host_config = full_capability_host_config(api, network_mode="host", pid_mode="host", init=True)
-        created = api.create_container(
-            LAB_IMAGE,
-            command=["sh", "-c", _REMOUNT_AND_IDLE],
-            name=self.name,
-            labels=self.lab.labels,
-            host_config=host_config,
-            detach=True,
-        )
-        api.start(created["Id"])
-        container = cli.containers.get(created["Id"])
-        for _ in range(100):
-            container.reload()
-            if container.status == "running":
-                break
-            time.sleep(0.05)
-        return container
+        return ensure_toolbox(self.lab.client, self.name, self.lab.labels)
 
     def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
         """엔진 호스트의 네트워크 네임스페이스에서 셸 명령을 실행한다."""
