@@ -225,6 +225,9 @@ class Topology:
         if layered is None:
             layered = bool(extra) or ranges or any(bar.kind != "normal" for bar in self.bars)
             layered = layered or any(len(box.endpoints) != 1 for box in self.boxes)
+            # 아래 막대로 내려가는 선은 위 막대를 가로지른다. 층 없이 그리면 위 막대에 붙은 것처럼 보인다
+            below_first = {bar.key for bar in self.bars[1:]}
+            layered = layered or any(ep.network in below_first for box in self.boxes for ep in box.endpoints)
         self.layered = layered
 
     def _network_bar(self, net: Network, ranges: bool) -> _Bar:

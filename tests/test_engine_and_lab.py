@@ -113,3 +113,27 @@ def test_topology_draws_engine_state_deterministically(engine):
         assert f"└ a {lab.addr(1, 10)}" in repr(first)
     finally:
         lab.cleanup(quiet=True)
+
+
+def test_a_line_to_a_lower_bar_is_drawn_in_layers_so_it_does_not_look_attached(engine):
+    """막대 둘, 아래 막대에만 붙은 컨테이너: 그 선은 위 막대를 지나간다. 층으로 그려야(선은 막대 뒤, 닿는 막대에만
+    점) 위 막대에 붙은 것처럼 보이지 않는다. 6장의 stranger 가 appnet 에 붙은 것처럼 보였던 그림이 이 경우다."""
+    import xml.etree.ElementTree as ET
+
+    from netlab import show
+
+    ns = "{http://www.w3.org/2000/svg}"
+    lab = netlab.lab("test", summary=False, echo=False)
+    try:
+        upper = lab.network("upper", subnet=lab.subnet(1))
+        lower = lab.network("lower", subnet=lab.subnet(2))
+        lab.container("a", network=upper, ip=lab.addr(1, 10))
+        lab.container("s", network=lower, ip=lab.addr(2, 10))
+        pic = show.topology([upper, lower], "두 브리지", strip_prefix=lab.prefix + "-")
+        assert pic.layered
+        root = ET.fromstring(pic.svg())
+        assert len(list(root.iter(f"{ns}circle"))) == 2  # 선마다 닿는 막대에 점 하나
+        only_upper = show.topology([upper], "하나", strip_prefix=lab.prefix + "-")
+        assert not only_upper.layered  # 막대 하나, 선 하나짜리는 예전 모양 그대로
+    finally:
+        lab.cleanup(quiet=True)
