@@ -28,15 +28,13 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import docker
-from docker.errors import DockerException, ImageNotFound, NotFound
+from docker.errors import DockerException, NotFound
 
 from .cluster import Cluster, ClusterError, Node, swarm_status
 from .host import ensure_toolbox
 from .resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
 
 if TYPE_CHECKING:
-    from docker.models.containers import Container
-
     from .lab import ExecResult, Lab
 
 #: 엔진 목록을 담는 환경 변수: ``manager=<주소>,worker1=<주소>,…`` (첫 항목이 매니저여야 한다).
@@ -110,10 +108,12 @@ class AttachedCluster(Cluster):
     def subnet(self) -> str:
         return ""
 
+    def underlay_description(self) -> tuple[str, str, str]:
+        return "노드들이 연결된 독자의 네트워크", "", ""
+
     def capture_point(self, node: str | None = None) -> tuple[Any, str]:
-        """언더레이를 지나는 프레임을 볼 곳: 그 노드의 도구 상자와, 노드 주소가 걸린 인터페이스."""
-        target = self.node(node) if node else self.manager
-        return target, target.interface
+        """언더레이를 지나는 프레임을 볼 곳. 공유 브리지가 없으므로 노드를 주지 않으면 매니저에서 본다."""
+        return super().capture_point(node or self.manager.name)
 
     def table(self):
         from .show import Table
@@ -126,13 +126,19 @@ class AttachedCluster(Cluster):
             f"붙은 스웜 (실습 '{self.lab.name}')",
         )
 
-    def down(self, *, quiet: bool = False) -> None:
-        """이 실습의 라벨이 붙은 서비스, 컨테이너, 네트워크, 볼륨만 지운다. 스웜과 노드는 그대로 둔다."""
+    def remove_lab_resources(self) -> int:
+        """이 실습의 라벨이 붙은 서비스, config, 컨테이너, 네트워크, 볼륨만 지운다. 지운 개수를 돌려준다."""
         removed = _remove_services(self.manager.client, self.lab.name)
         _wait_tasks_gone(self.nodes, self.lab.name)
         for node in self.nodes:
             report = cleanup(node.client, self.lab.name)
             removed += report.containers + report.networks + report.volumes
+        return removed
+
+    def down(self, *, quiet: bool = False) -> None:
+        """이 실습의 것만 지우고 엔진 연결을 닫는다. 스웜과 노드는 그대로 둔다."""
+        removed = self.remove_lab_resources()
+        for node in self.nodes:
             node.close()
         if not quiet:
             print(f"붙은 스웜에서 실습 '{self.lab.name}' 의 자원 {removed}개를 지웠다. 스웜과 노드는 그대로다.")
@@ -170,25 +176,6 @@ def _swarm_of(name: str, client: docker.DockerClient) -> dict[str, Any]:
             "이 책은 독자의 스웜을 대신 만들거나 바꾸지 않는다: 먼저 docker swarm init/join 으로 스웜을 구성한다."
         )
     return swarm
-
-
-def _ensure_image(node: Node, source: docker.DockerClient, say: Progress) -> None:
-    """노드 엔진에 실습 이미지가 없으면 이 엔진의 것을 save/load 로 옮긴다 (레지스트리가 필요 없다)."""
-    wanted = source.images.get(LAB_IMAGE)
-    try:
-        if node.client.images.get(LAB_IMAGE).id == wanted.id:
-            return
-    except ImageNotFound:
-        pass
-    say(f"{node.name}: 실습 이미지 {LAB_IMAGE} 를 옮긴다 (docker save | docker -H {node.url} load).")
-    for message in node.client.api.load_image(b"".join(wanted.save(named=True))):
-        if "error" in message:
-            raise ClusterError(f"{node.name} 에 {LAB_IMAGE} 를 load 하지 못했다: {message['error']}")
-
-
-def _toolbox(node: Node, lab: Lab) -> Container:
-    """노드 엔진의 네트워크 네임스페이스를 보는 도구 상자 (:class:`netlab.host.HostView` 와 같은 권한)."""
-    return ensure_toolbox(node.client, lab.n(f"{node.name}-view"), lab.labels)
 
 
 def _interface_of(node: Node) -> str:
@@ -229,10 +216,11 @@ def attach(lab: Lab, engines: Mapping[str, str] | None = None, *, progress: bool
         nodes.append(node)
         say(f"{name}: {url} → 스웜 노드 {node.hostname} ({node.role}, 주소 {node.ip})")
     cluster = AttachedCluster(lab, nodes)
-    cluster.down(quiet=True)  # 지난 실행이 남긴 이 실습의 것만
+    cluster.remove_lab_resources()  # 지난 실행이 남긴 이 실습의 것만
+    cluster._load_images([LAB_IMAGE], say)  # 같은 이미지가 이미 있는 노드는 건너뛴다
     for node in nodes:
-        _ensure_image(node, lab.client, say)
-        node.container = _toolbox(node, lab)
+        # 노드 엔진의 네트워크를 보는 도구 상자 (netlab.host.HostView 와 같은 권한)
+        node.container = ensure_toolbox(node.client, lab.n(f"{node.name}-view"), lab.labels)
         node.interface = _interface_of(node)
     say(f"붙은 스웜: 노드 {len(nodes)}개. 스웜 상태는 바꾸지 않았고, 만든 것은 라벨로 지운다.")
     return cluster

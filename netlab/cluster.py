@@ -388,6 +388,10 @@ class Cluster:
     def subnet(self) -> str:
         return self.underlay.attrs["IPAM"]["Config"][0]["Subnet"]
 
+    def underlay_description(self) -> tuple[str, str, str]:
+        """구성도의 언더레이 막대에 적을 것: (도커 네트워크 이름, 리눅스 브리지, 서브넷)."""
+        return self.underlay.name, self.bridge, self.subnet
+
     def capture_point(self, node: str | None = None) -> tuple[Any, str]:
         """언더레이를 지나는 프레임을 볼 곳 (캡처할 컨테이너, 인터페이스).
 
@@ -785,13 +789,20 @@ class Cluster:
         say(f"스웜 구성: 매니저 1, 워커 {len(self.workers)}, 모두 Ready ({time.monotonic() - started:.1f}초)")
 
     def _load_images(self, refs: list[str], say: Progress) -> None:
-        """바깥 엔진의 이미지를 ``docker save`` 해서 모든 노드에 ``docker load`` 한다 (동시에)."""
+        """바깥 엔진의 이미지를 ``docker save`` 해서 노드에 ``docker load`` 한다 (동시에).
+
+        같은 ID 의 이미지가 이미 있는 노드는 건너뛴다. 새로 세운 노드에는 없으므로 모두 받고,
+        독자의 스웜(:mod:`netlab.attach`)에서는 처음 붙을 때만 옮긴다.
+        """
         for ref in refs:
             started = time.monotonic()
             try:
                 image = self.lab.client.images.get(ref)
             except ImageNotFound:
                 raise ClusterError(f"바깥 엔진에 {ref} 이미지가 없다. `python -m netlab images` 로 만든다.") from None
+            targets = [node for node in self.nodes if _image_id(node.client, ref) != image.id]
+            if not targets:
+                continue
             with tempfile.TemporaryDirectory(prefix="netlab-save-") as tmp:
                 archive = Path(tmp) / "image.tar"
                 with archive.open("wb") as fh:
@@ -804,12 +815,12 @@ class Cluster:
                             if "error" in message:
                                 raise ClusterError(f"{node.name} 에 {ref} 를 load 하지 못했다: {message['error']}")
 
-                with ThreadPoolExecutor(max_workers=len(self.nodes)) as pool:
-                    list(pool.map(load, self.nodes))
-            for node in self.nodes:
-                if node.client.images.get(ref).id != image.id:
+                with ThreadPoolExecutor(max_workers=len(targets)) as pool:
+                    list(pool.map(load, targets))
+            for node in targets:
+                if _image_id(node.client, ref) != image.id:
                     raise ClusterError(f"{node.name} 에 load 한 {ref} 의 ID 가 다르다.")
-            say(f"이미지 load: {ref} → 노드 {len(self.nodes)}개 ({time.monotonic() - started:.1f}초)")
+            say(f"이미지 load: {ref} → 노드 {len(targets)}개 ({time.monotonic() - started:.1f}초)")
 
     # -- 지우기 ------------------------------------------------------------------
     def down(self, *, quiet: bool = False) -> None:
@@ -835,6 +846,14 @@ class _Broken(Cluster):
 
     def _health_problem(self, names: list[str], wanted_images: list[str]) -> str | None:
         return "노드나 언더레이 일부가 없음"
+
+
+def _image_id(client: docker.DockerClient, ref: str) -> str | None:
+    """엔진에 있는 이미지의 ID. 없으면 ``None``."""
+    try:
+        return client.images.get(ref).id
+    except ImageNotFound:
+        return None
 
 
 def _running(tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

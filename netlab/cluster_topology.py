@@ -396,8 +396,4 @@ def read_cluster(
                     parts = [_strip(name, prefix), info.get("IPv4Address", "").split("/")[0] if addresses else ""]
                     drawn.note = " ".join(p for p in parts + _published(node.client, cid) if p)
         nodes.append(ClusterNode(node.name, node.role, node.ip, present, list(found.values())))
-    if cluster.underlay is None:  # 독자의 스웜에 붙은 경우(netlab.attach): 언더레이는 독자의 물리 네트워크다
-        underlay = Underlay("노드들이 연결된 독자의 네트워크")
-    else:
-        underlay = Underlay(cluster.underlay.name, cluster.bridge, cluster.subnet)
-    return ClusterTopology(nodes, bars, underlay, title, prefix)
+    return ClusterTopology(nodes, bars, Underlay(*cluster.underlay_description()), title, prefix)

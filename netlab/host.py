@@ -58,7 +58,7 @@ def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
     이 엔진의 :class:`HostView` 와, 독자의 스웜 노드마다 띄우는 도구 상자(:mod:`netlab.attach`)가 함께 쓴다.
     """
     for existing in client.containers.list(all=True, filters={"name": f"^{name}$"}):
-        if existing.status == "running" and existing.labels == {**existing.labels, **labels}:
+        if existing.status == "running" and labels.items() <= existing.labels.items():
             return existing
         existing.remove(force=True)
     api = client.api
