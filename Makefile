@@ -9,7 +9,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
 NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv book test lint engine images browser notebooks lab refresh bench clean distclean
+.PHONY: help venv book test lint engine images browser notebooks lab refresh bench soak clean distclean
 
 help:
 	@echo "make book      HTML 책 빌드 (_build/html)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab       JupyterLab 으로 실습 열기"
 	@echo "make refresh   노트북을 다시 실행해 저장된 출력을 새로 만든다 (NB=경로 로 하나만)"
 	@echo "make bench     시간 측정"
+	@echo "make soak      CPU 부하 아래에서 여러 노드 노트북을 ROUNDS(기본 5)번 nbval 로 돌려 경합을 찾는다"
 	@echo "make clean     라벨이 붙은 실습 자원만 지운다"
 
 venv: $(VENV)/.installed
@@ -60,6 +61,11 @@ refresh: engine images
 
 bench: engine images
 	$(BIN)/python scripts/bench.py
+
+# 경합 찾기: make test 에 들어 있지 않다. ROUNDS=2, SOAK_NB="chapters/13-load-balancing.ipynb" 로 줄일 수 있다
+ROUNDS ?= 5
+soak: engine images
+	$(BIN)/python scripts/soak.py --rounds $(ROUNDS) $(SOAK_NB)
 
 clean:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m netlab clean; fi

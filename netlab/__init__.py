@@ -17,6 +17,7 @@ from .engine import EngineUnavailable, FeatureMissing, available, engine_info
 from .lab import ExecResult, Lab, OfflineLab
 from .lab import start as lab
 from .resources import LAB_IMAGE, LABEL_BOOK, LABEL_LAB, cleanup
+from .wait import WaitTimeout, check_eventually, until
 
 __all__ = [
     "LABEL_BOOK",
@@ -28,15 +29,18 @@ __all__ = [
     "FeatureMissing",
     "Lab",
     "OfflineLab",
+    "WaitTimeout",
     "available",
     "check",
     "check_equal",
+    "check_eventually",
     "cleanup",
     "engine_info",
     "lab",
     "probe",
     "requires",
     "supports",
+    "until",
 ]
 
 

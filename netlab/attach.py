@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from docker.errors import DockerException, NotFound
 from .cluster import Cluster, ClusterError, Node, swarm_status
 from .host import ensure_toolbox
 from .resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
+from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
@@ -161,11 +161,16 @@ def _remove_services(client: docker.DockerClient, lab: str) -> int:
 
 def _wait_tasks_gone(nodes: list[Node], lab: str, timeout: float = 30) -> None:
     """서비스를 지운 뒤 노드들에서 그 태스크 컨테이너가 사라질 때까지 (그래야 오버레이를 지울 수 있다)."""
-    deadline = time.monotonic() + timeout
     flt = {"label": [f"{LABEL_LAB}={lab}", "com.docker.swarm.service.id"]}
     for node in nodes:
-        while node.client.containers.list(all=True, filters=flt) and time.monotonic() < deadline:
-            time.sleep(0.3)
+        with contextlib.suppress(WaitTimeout):  # 남은 것은 뒤이은 네트워크 삭제가 알려 준다
+            until(
+                lambda node=node: node.client.containers.list(all=True, filters=flt),
+                lambda left: not left,
+                what=f"{node.name} 에서 태스크 컨테이너가 사라지기",
+                timeout=timeout,
+                interval=0.3,
+            )
 
 
 def _swarm_of(name: str, client: docker.DockerClient) -> dict[str, Any]:

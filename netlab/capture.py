@@ -26,12 +26,12 @@ import itertools
 import shlex
 import struct
 import tarfile
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .show import Table
+from .wait import WaitTimeout, until
 
 #: 도커 오버레이의 VXLAN UDP 포트 (``docker swarm init --data-path-port`` 로 바꿀 수 있다).
 VXLAN_PORT = 4789
@@ -373,29 +373,32 @@ class Capture:
             f"exec timeout -s INT {seconds} {self.command} > {self.path}.log 2>&1"
         )
         self.runner.container.exec_run(["sh", "-c", script], detach=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            log = self.runner.sh(f"cat {self.path}.log 2>/dev/null", timeout=5).output
-            if "listening on" in log:
-                self.started = True
-                return self
-            if "tcpdump:" in log and ("No such device" in log or "syntax error" in log or "ERROR" in log.upper()):
-                raise RuntimeError(f"tcpdump 를 시작하지 못했다: {log.strip()}")
-            time.sleep(0.05)
-        raise RuntimeError(f"tcpdump 가 10초 안에 {self.interface} 에서 듣기 시작하지 않았다.")
+
+        def log() -> str:
+            text = self.runner.sh(f"cat {self.path}.log 2>/dev/null", timeout=5).output
+            if "tcpdump:" in text and ("No such device" in text or "syntax error" in text or "ERROR" in text.upper()):
+                raise RuntimeError(f"tcpdump 를 시작하지 못했다: {text.strip()}")
+            return text
+
+        # 듣기 시작하기 전에 보낸 패킷은 잡히지 않는다: 캡처가 준비된 뒤에야 부른 쪽이 트래픽을 만든다
+        until(log, lambda text: "listening on" in text, what=f"tcpdump 가 {self.interface} 에서 듣기", interval=0.05)
+        self.started = True
+        return self
 
     def wait(self) -> list[Packet]:
         """tcpdump 가 끝나기를 기다리고(``count`` 개 또는 ``timeout`` 초), 패킷을 풀어 돌려준다."""
         if self.finished:
             return self.packets
-        deadline = time.monotonic() + self.timeout + 5
-        while time.monotonic() < deadline:
-            alive = self.runner.sh(f"kill -0 $(cat {self.path}.pid) 2>/dev/null && echo alive", timeout=5).output
-            if "alive" not in alive:
-                break
-            time.sleep(0.1)
-        else:
-            self.runner.sh(f"kill -INT $(cat {self.path}.pid) 2>/dev/null; sleep 0.3", timeout=5)
+
+        def running() -> bool:
+            probe = f"kill -0 $(cat {self.path}.pid) 2>/dev/null && echo alive"
+            return "alive" in self.runner.sh(probe, timeout=5).output
+
+        try:  # tcpdump 는 count 개를 잡거나 timeout 초가 지나면 스스로 끝난다
+            until(running, lambda alive: not alive, what="tcpdump 가 끝나기", timeout=self.timeout + 10, interval=0.1)
+        except WaitTimeout:  # 그래도 살아 있으면 INT 로 끝내고, pcap 을 다 쓰고 나갈 때까지 기다린다
+            self.runner.sh(f"kill -INT $(cat {self.path}.pid) 2>/dev/null", timeout=5)
+            until(running, lambda alive: not alive, what="INT 를 받은 tcpdump 가 끝나기", timeout=10, interval=0.1)
         self.raw = _fetch(self.runner.container, f"{self.path}.pcap")
         self.runner.sh(f"rm -f {self.path}.pcap {self.path}.pid {self.path}.log", timeout=5)
         self.packets = parse_pcap(self.raw, vxlan_port=self.vxlan_port)

@@ -39,7 +39,6 @@ import os
 import shlex
 import shutil
 import socket
-import struct
 import tempfile
 import threading
 import time
@@ -56,8 +55,10 @@ from docker.models.containers import Container
 from docker.models.networks import Network
 
 from . import addressing, images
+from .execstream import STDOUT, frames
 from .host import full_capability_host_config
 from .resources import LAB_IMAGE, is_ours
+from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
@@ -206,15 +207,8 @@ class _ExecTunnel:
 
         threading.Thread(target=upstream, daemon=True).start()
         try:
-            while True:
-                header = _recv_exact(remote, 8)
-                if header is None:
-                    break
-                stream, size = header[0], struct.unpack(">I", header[4:])[0]
-                payload = _recv_exact(remote, size)
-                if payload is None:
-                    break
-                if stream == 1:
+            for stream, payload in frames(remote):
+                if stream == STDOUT:
                     local.sendall(payload)
         except OSError:
             pass
@@ -232,17 +226,6 @@ class _ExecTunnel:
         with contextlib.suppress(OSError):
             self.server.close()
         self._finalizer()
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
-    chunks = []
-    while size:
-        data = sock.recv(size)
-        if not data:
-            return None
-        chunks.append(data)
-        size -= len(data)
-    return b"".join(chunks)
 
 
 def _engine_answers(node: Node) -> bool:
@@ -469,20 +452,22 @@ class Cluster:
             options=dict(options or {}),
             labels=dict(self.lab.labels),
         )
-        self._wait_vni(name)
+        self._wait_allocated(name)
+        network.reload()
         return network
 
-    def _wait_vni(self, network: str, timeout: float = 15) -> None:
-        """VNI 가 붙을 때까지 기다린다.
+    def _wait_allocated(self, network: str, timeout: float = 30) -> None:
+        """매니저의 할당기가 네트워크를 마저 채울 때까지 기다린다: 드라이버 옵션과 VNI.
 
-        스웜의 할당기는 네트워크 생성 요청에 답한 뒤에 VNI 를 따로 붙인다. 바쁜 기계에서는 생성 직후의
-        inspect 에 ``vxlanid_list`` 가 아직 없어서, 곧바로 VNI 를 읽는 셀이 빈 목록을 받는다.
+        스웜의 할당기는 네트워크 생성 요청에 답한 뒤에 VNI 와 드라이버 옵션을 따로 붙인다. 바쁜 기계에서는
+        생성 직후의 inspect 에 ``Options`` 가 ``None`` 이거나 ``vxlanid_list`` 가 아직 없어서, 곧바로 읽는
+        셀이 빈 값을 받는다. 그래서 돌려주는 네트워크 객체도 기다린 뒤에 다시 읽은 것이다.
         """
-        deadline = time.monotonic() + timeout
-        while not self.vxlan_ids(network):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"오버레이 {network} 에 {timeout:.0f}초 안에 VNI 가 붙지 않았다")
-            time.sleep(0.2)
+        until(
+            lambda: self.vxlan_ids(network),
+            what=f"스웜 할당기가 오버레이 {network} 에 VNI 를 붙이기",
+            timeout=timeout,
+        )
 
     def service(
         self,
@@ -568,20 +553,26 @@ class Cluster:
 
         돌려주는 태스크는 슬롯 번호순이다. 각 태스크의 ``NodeID`` 와 네트워크 주소가 들어 있다.
         """
-        deadline = time.monotonic() + timeout
         svc = self.manager.client.services.get(service)
-        running: list[dict[str, Any]] = []
-        while time.monotonic() < deadline:
+
+        def running_tasks() -> list[dict[str, Any]]:
             tasks = svc.tasks(filters={"desired-state": "running"})
-            running = _running(tasks)
-            if len(running) >= replicas:
-                return running
             failed = [t for t in tasks if (t.get("Status") or {}).get("State") in ("failed", "rejected")]
-            if failed:
+            if failed and len(_running(tasks)) < replicas:
                 message = failed[0]["Status"].get("Err") or failed[0]["Status"].get("Message")
                 raise ClusterError(f"서비스 {service} 의 태스크가 실패했다: {message}")
-            time.sleep(0.3)
-        raise ClusterError(f"서비스 {service} 의 태스크가 {timeout:.0f}초 안에 {replicas}개 뜨지 않았다: {running}")
+            return _running(tasks)
+
+        try:
+            return until(
+                running_tasks,
+                lambda running: len(running) >= replicas,
+                what=f"서비스 {service} 의 태스크 {replicas}개가 running 이 되기",
+                timeout=timeout,
+                interval=0.3,
+            )
+        except WaitTimeout as exc:
+            raise ClusterError(str(exc)) from None
 
     def node_of_task(self, task: Mapping[str, Any]) -> Node:
         """태스크가 배치된 노드."""
@@ -738,9 +729,9 @@ class Cluster:
 
     def _wait_engines(self, say: Progress) -> None:
         started = time.monotonic()
-        deadline = started + ENGINE_TIMEOUT
         pending = list(self.nodes)
-        while pending and time.monotonic() < deadline:
+
+        def still_pending() -> list[Node]:
             for node in list(pending):
                 node.container.reload()
                 if node.container.status in ("exited", "dead"):
@@ -748,13 +739,15 @@ class Cluster:
                     raise ClusterError(f"노드 {node.name} 의 dockerd 가 끝났다:\n{logs}")
                 if _engine_answers(node):
                     pending.remove(node)
-            if pending:
-                time.sleep(0.2)
-        if pending:
+            return pending
+
+        try:
+            until(still_pending, lambda left: not left, what="노드 엔진이 모두 응답하기", timeout=ENGINE_TIMEOUT)
+        except WaitTimeout:
             logs = pending[0].container.logs(tail=15).decode(errors="replace")
             raise ClusterError(
                 f"노드 엔진이 {ENGINE_TIMEOUT:.0f}초 안에 뜨지 않았다: {', '.join(n.name for n in pending)}\n{logs}"
-            )
+            ) from None
         version = self.manager.client.version()
         via = f"TCP {self.manager.engine_url}" if self.manager.transport == "tcp" else "exec 터널"
         say(f"노드 엔진 {len(self.nodes)}개가 응답한다 ({time.monotonic() - started:.1f}초)")
@@ -781,11 +774,12 @@ class Cluster:
                 listen_addr=f"{node.ip}:{SWARM_PORT}",
             )
         wanted = sorted(n.name for n in self.nodes)
-        deadline = time.monotonic() + ENGINE_TIMEOUT
-        while self.ready_nodes() != wanted:
-            if time.monotonic() > deadline:
-                raise ClusterError(f"스웜 노드가 Ready 가 되지 않았다: {self.ready_nodes()} (기대 {wanted})")
-            time.sleep(0.2)
+        try:
+            until(
+                self.ready_nodes, lambda ready: ready == wanted, what="스웜 노드가 모두 Ready", timeout=ENGINE_TIMEOUT
+            )
+        except WaitTimeout as exc:
+            raise ClusterError(f"스웜 노드가 Ready 가 되지 않았다: {exc.last} (기대 {wanted})") from None
         say(f"스웜 구성: 매니저 1, 워커 {len(self.workers)}, 모두 Ready ({time.monotonic() - started:.1f}초)")
 
     def _load_images(self, refs: list[str], say: Progress) -> None:

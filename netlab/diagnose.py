@@ -30,7 +30,6 @@ import ipaddress
 import itertools
 import re
 import shlex
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from docker.models.networks import Network
 
 from . import addressing
 from .resources import LABEL_LAB
+from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
@@ -213,14 +213,18 @@ def listeners(lab: Lab, container: Container, proto: str = "tcp") -> list[tuple[
     return parse_listeners(_inside(lab, container, f"ss -Hln{flag}").output)
 
 
-def wait_listening(lab: Lab, container: Container, port: int, *, timeout: float = 15) -> bool:
+def wait_listening(lab: Lab, container: Container, port: int, *, timeout: float = 30) -> bool:
     """컨테이너 안에서 무엇이든 ``port`` 를 듣기 시작할 때까지 기다린다 (서버가 뜨는 시간)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(p == port for _, p in listeners(lab, container)):
-            return True
-        time.sleep(0.2)
-    return False
+    try:
+        until(
+            lambda: listeners(lab, container),
+            lambda found: any(p == port for _, p in found),
+            what=f"{container.name} 안에서 {port} 번 포트를 듣기",
+            timeout=timeout,
+        )
+    except WaitTimeout:
+        return False
+    return True
 
 
 def is_loopback(addr: str) -> bool:
@@ -393,23 +397,34 @@ class Tcpdump:
 
     def start(self) -> Tcpdump:
         p = self.path
-        self._sh(
-            f"rm -f {p}.*; setsid {self.command} >{p}.out 2>{p}.err </dev/null & echo $! >{p}.pid; "
-            f"for i in $(seq 50); do grep -q 'listening on' {p}.err 2>/dev/null && break; sleep 0.1; done"
-        )
+        self._sh(f"rm -f {p}.*; setsid {self.command} >{p}.out 2>{p}.err </dev/null & echo $! >{p}.pid")
+        # 듣기 시작하기 전에 만든 트래픽은 잡히지 않는다: 준비될 때까지 기다린 뒤에 돌아간다
+        until(self._listening, what="tcpdump 가 듣기 시작하기", interval=0.1)
         return self
 
-    def wait(self) -> list[str]:
-        """캡처가 끝나기를 (최대 ``seconds`` + 2초) 기다리고 잡힌 패킷 줄을 돌려준다."""
+    def _listening(self) -> bool:
+        """tcpdump 가 듣고 있는지. 듣기도 전에 끝났다면(없는 인터페이스, 틀린 식) 그 오류로 멈춘다."""
         p = self.path
-        deadline = time.monotonic() + self.seconds + 2
-        while time.monotonic() < deadline:
-            state = self._sh(
-                f"grep -q 'packets captured' {p}.err && echo done || (kill -0 $(cat {p}.pid) 2>/dev/null || echo done)"
-            ).output
-            if "done" in state:
-                break
-            time.sleep(0.1)
+        state = self._sh(f"cat {p}.err 2>/dev/null; kill -0 $(cat {p}.pid) 2>/dev/null && echo '<alive>'").output
+        if "listening on" in state:
+            return True
+        if "<alive>" not in state:
+            raise RuntimeError(f"tcpdump 가 듣기 전에 끝났다: {state.strip()}")
+        return False
+
+    def _finished(self) -> bool:
+        p = self.path
+        done = f"grep -q 'packets captured' {p}.err && echo done || (kill -0 $(cat {p}.pid) 2>/dev/null || echo done)"
+        return "done" in self._sh(done).output
+
+    def wait(self) -> list[str]:
+        """캡처가 끝나기를 기다리고 잡힌 패킷 줄을 돌려준다.
+
+        tcpdump 는 ``count`` 개를 잡거나 ``timeout`` 으로 ``seconds`` 초가 지나면 스스로 끝나고, 끝나면서 모은
+        줄을 모두 쓴다. 바쁜 기계에서는 그보다 늦을 수 있으므로 넉넉히 기다린다.
+        """
+        p = self.path
+        until(self._finished, what="tcpdump 가 끝나기", timeout=self.seconds + 30, interval=0.1)
         out = self._sh(f"cat {p}.out").output
         self.lines = [line for line in out.splitlines() if line.strip()]
         return self.lines

@@ -15,12 +15,12 @@ AppArmor 를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths
 from __future__ import annotations
 
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 from docker.models.containers import Container
 
 from .resources import LAB_IMAGE
+from .wait import until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
@@ -72,11 +72,15 @@ def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
     )
     api.start(created["Id"])
     container = client.containers.get(created["Id"])
-    for _ in range(100):
+
+    def status() -> str:
         container.reload()
-        if container.status == "running":
-            break
-        time.sleep(0.05)
+        if container.status in ("exited", "dead"):
+            logs = container.logs(tail=20).decode(errors="replace")
+            raise RuntimeError(f"도구 상자 {name} 가 바로 끝났다:\n{logs}")
+        return container.status
+
+    until(status, lambda s: s == "running", what=f"도구 상자 {name} 가 running", timeout=20, interval=0.05)
     return container
 
 
@@ -123,8 +127,19 @@ class HostView:
     def veth_peer_name(self, container: Container, ifname: str = "eth0") -> str:
         """컨테이너의 ``ifname`` 과 짝을 이루는 호스트 쪽 veth 이름."""
         _, peer = self.link_index(container, ifname)
-        out = self.sh(f"ip -o link show | awk -F': ' '$1 == {peer} {{print $2}}'")
-        return out.output.strip().split("@")[0]
+        # 호스트의 링크 전체를 netlink 덤프로 읽는 동안 다른 컨테이너가 생기거나 사라지면 커널이 덤프를 끊고
+        # ip 가 "Dump was interrupted and may be inconsistent." 를 낸다. 그때는 목록이 빠질 수 있으므로 다시 읽는다.
+        marks = f'/Dump was interrupted/ {{print "<interrupted>"}} $1 == {peer} {{print $2}}'
+        script = f"ip -o link show 2>&1 | awk -F': ' '{marks}'"
+        out = until(
+            lambda: self.sh(script).output.strip(),
+            lambda text: "<interrupted>" not in text,
+            what=f"{container.name} 의 {ifname} 짝 veth(ifindex {peer})를 끊기지 않은 목록에서 찾기",
+            timeout=15,
+        )
+        if not out:
+            raise RuntimeError(f"{container.name} 의 {ifname} 짝(ifindex {peer})이 엔진 호스트의 네임스페이스에 없다.")
+        return out.split("@")[0]
 
 
 def _quote(text: str) -> str:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import ipaddress
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,9 @@ from docker.models.networks import Network
 
 from . import addressing, cli
 from .engine import EngineUnavailable, client, engine_info
+from .execstream import ExecStreamTimeout, read_all
 from .resources import LAB_IMAGE, cleanup, labels_for
+from .wait import until
 
 #: 실습 컨테이너가 기본으로 실행하는 명령: 아무것도 하지 않고 살아 있는다.
 IDLE = ["sleep", "infinity"]
@@ -233,31 +234,35 @@ class Lab:
             self.wait_listening(container, listen)
         return container
 
-    def wait_listening(self, container: Container, port: int, *, timeout: float = 15) -> None:
+    def wait_listening(self, container: Container, port: int, *, timeout: float = 30) -> None:
         """컨테이너 안의 서버가 TCP ``port`` 를 듣기 시작할 때까지 기다린다.
 
         컨테이너가 "running" 이 된 것과 그 안의 서버가 연결을 받을 준비가 된 것은 다르다.
         바로 요청하면 가끔 연결이 거절되어, 다시 실행할 때마다 결과가 달라진다.
         """
-        deadline = time.monotonic() + timeout
         probe = f"ss -Hltn 'sport = :{port}' | grep -q LISTEN"
-        while time.monotonic() < deadline:
-            if self.sh(container, probe, timeout=5).ok:
-                return
-            time.sleep(0.1)
-        raise TimeoutError(f"{container.name} 안의 서버가 {timeout}초 안에 {port} 번 포트를 듣지 않았다.")
+        until(
+            lambda: self.sh(container, probe, timeout=5).ok,
+            what=f"{container.name} 안의 서버가 {port} 번 포트를 듣기",
+            timeout=timeout,
+            interval=0.1,
+        )
 
     def _wait_running(self, container: Container, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def status() -> str:
             container.reload()
-            if container.status == "running":
-                return
             if container.status in ("exited", "dead"):
                 logs = container.logs(tail=20).decode(errors="replace")
                 raise RuntimeError(f"컨테이너 {container.name} 가 바로 끝났다:\n{logs}")
-            time.sleep(0.1)
-        raise TimeoutError(f"컨테이너 {container.name} 가 {timeout}초 안에 시작하지 않았다.")
+            return container.status
+
+        until(
+            status,
+            lambda s: s == "running",
+            what=f"컨테이너 {container.name} 가 running",
+            timeout=timeout,
+            interval=0.1,
+        )
 
     def volume(self, short: str) -> Any:
         """라벨을 붙인 볼륨."""
@@ -268,9 +273,28 @@ class Lab:
         """컨테이너 안에서 셸 명령을 실행한다. ``timeout`` 초가 지나면 명령을 끊는다."""
         target = self.client.containers.get(container) if isinstance(container, str) else container
         wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", command]
-        exit_code, output = target.exec_run(wrapped, demux=False)
-        text = (output or b"").decode("utf-8", errors="replace")
-        return ExecResult(command=command, exit_code=exit_code, output=text)
+        api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
+        exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
+        stream = api.exec_start(exec_id, socket=True)
+        sock = getattr(stream, "_sock", stream)
+        try:
+            # 명령은 timeout 초 뒤에 KILL 된다. 그 뒤로도 스트림이 닫히지 않으면(바쁜 기계의 노드 엔진)
+            # 셀이 멈춰 있지 않고 알린다 (netlab.execstream)
+            output = read_all(sock, timeout + 30)
+        except ExecStreamTimeout as exc:
+            raise ExecStreamTimeout(f"{target.name} 안의 명령이 끝나지 않았다: {command}\n  {exc}") from None
+        finally:
+            sock.close()
+        # 스트림이 닫힌 직후에는 종료 코드가 아직 기록되지 않았을 수 있다
+        state = until(
+            lambda: api.exec_inspect(exec_id),
+            lambda info: not info.get("Running") and info.get("ExitCode") is not None,
+            what=f"{target.name} 안의 명령의 종료 코드",
+            timeout=10,
+            interval=0.02,
+        )
+        text = output.decode("utf-8", errors="replace")
+        return ExecResult(command=command, exit_code=state["ExitCode"], output=text)
 
     def ip_of(self, container: Container, network: Network | str) -> str:
         """컨테이너가 그 네트워크에서 받은 IPv4 주소."""

@@ -35,6 +35,7 @@ from docker.models.networks import Network
 
 from .resources import LAB_IMAGE, is_ours
 from .show import Table
+from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .lab import Lab
@@ -251,17 +252,19 @@ def _wait_for_socket(container: Container, socket_path: str, timeout: float) -> 
         "import socket, sys; s = socket.socket(socket.AF_UNIX); s.settimeout(1); s.connect(sys.argv[1])",
         socket_path,
     ]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def socket_answers() -> bool:
         container.reload()
         if container.status != "running":
             logs = container.logs(tail=20).decode(errors="replace")
             raise PluginError(f"플러그인 컨테이너 {container.name} 가 끝나 버렸다:\n{logs}")
         exit_code, _ = container.exec_run(probe)
-        if exit_code == 0:
-            return
-        time.sleep(0.1)
-    raise PluginError(f"플러그인이 {timeout}초 안에 {socket_path} 에서 듣기 시작하지 않았다.")
+        return exit_code == 0
+
+    try:
+        until(socket_answers, what=f"플러그인이 {socket_path} 에서 듣기", timeout=timeout, interval=0.1)
+    except WaitTimeout:
+        raise PluginError(f"플러그인이 {timeout}초 안에 {socket_path} 에서 듣기 시작하지 않았다.") from None
 
 
 def _install_cleanup_hook(lab: Lab, handle: PluginHandle) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ import docker
 from docker.models.containers import Container
 
 from .resources import LAB_IMAGE
+from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .cluster import Cluster, Node
@@ -59,19 +59,11 @@ def overlay(
     gateway: str,
     attachable: bool = True,
 ) -> Any:
-    """매니저에서 라벨 붙은 스웜 범위 오버레이를 만든다. 서브넷은 실습 블록에서 고정한다."""
-    parts = ["docker", "-H", cluster.manager.engine_url, "network", "create", "--driver", "overlay"]
-    parts += ["--subnet", subnet, "--gateway", gateway]
-    if attachable:
-        parts.append("--attachable")
-    _say(cluster, _quote([*parts, name]))
-    return cluster.manager.client.networks.create(
-        name,
-        driver="overlay",
-        attachable=attachable,
-        labels=cluster.lab.labels,
-        ipam=docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet, gateway=gateway)]),
-    )
+    """매니저에서 라벨 붙은 스웜 범위 오버레이를 만든다. 서브넷은 실습 블록에서 고정한다.
+
+    :meth:`Cluster.overlay` 와 같다: 할당기가 VNI 와 옵션을 붙일 때까지 기다린 뒤의 네트워크를 돌려준다.
+    """
+    return cluster.overlay(name, subnet=subnet, gateway=gateway, attachable=attachable)
 
 
 def create(
@@ -248,12 +240,16 @@ def dig(container: Container, name: str) -> list[str]:
 
 def wait_dns(container: Container, name: str, count: int, *, timeout: float = 30) -> list[str]:
     """``name`` 이 주소 ``count`` 개로 풀릴 때까지 다시 묻는다. 가십으로 퍼지는 데 걸리는 시간을 기다린다."""
-    deadline = time.monotonic() + timeout
-    answer = dig(container, name)
-    while len(answer) != count and time.monotonic() < deadline:
-        time.sleep(0.3)
-        answer = dig(container, name)
-    return answer
+    try:
+        return until(
+            lambda: dig(container, name),
+            lambda answer: len(answer) == count,
+            what=f"{name} 이 주소 {count}개로 풀리기",
+            timeout=timeout,
+            interval=0.3,
+        )
+    except WaitTimeout as exc:
+        return exc.last  # 부른 쪽의 확인이 무엇을 보았는지와 함께 실패한다
 
 
 def netns(cluster: Cluster, node: Node | str, namespace: str, command: str, *, timeout: float = 15) -> ExecResult:

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -137,10 +136,7 @@ def test_diagnoses_loopback_service_dns_and_firewall(tlab):
     made.append(server)
     client = lab.container("t-cli", network=net, ip=lab.addr(9, 20))
     made.append(client)
-    for _ in range(50):  # 파이썬 서버가 소켓을 열 때까지
-        if diagnose.listeners(lab, server):
-            break
-        time.sleep(0.1)
+    assert diagnose.wait_listening(lab, server, 80), "파이썬 서버가 127.0.0.1:80 을 열지 않았다"
 
     found = diagnose.connection(lab, client, server, port=80, name="t-srv")
     assert found.mentions("127.0.0.1", level=diagnose.BAD), found
