@@ -4,7 +4,7 @@
 서버의 기동이 늦어지기 때문이다. 이 스크립트는 코어마다 하나씩 CPU 를 태우는 프로세스를 띄워 두고,
 고른 노트북을 차례로 ``ROUNDS`` 번 돌린 뒤 노트북마다 실행 수, 실패 수, 가장 느린 실행을 표로 보여 준다.
 
-- 테스트가 아니라 검사 도구다. ``make test`` 에 들어 있지 않다 (다섯 바퀴에 한 시간쯤 걸린다).
+- 테스트가 아니라 검사 도구다. ``make test`` 에 들어 있지 않다 (다섯 바퀴에 한 시간 반쯤 걸린다).
 - 부하 프로세스는 부모가 사라지면 스스로 끝난다: 이 스크립트가 ``kill -9`` 로 죽어도 남지 않는다.
 - 중간에 멈추면(Ctrl-C, SIGTERM) 돌던 nbval 을 끝내고, 돈 노트북의 실습 자원을 라벨로 지운다.
   독자의 다른 실습이나 자원은 건드리지 않는다.
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: 여러 노드의 상태가 퍼지기를 기다리는 노트북과, 서버를 띄우고 바로 묻는 노트북.
+#: 여러 노드의 상태가 퍼지기를 기다리는 노트북들: 가십, 매니저의 할당기, 태스크 배치가 모두 비동기다.
+#: 한 바퀴가 부하 아래에서 20분쯤 걸린다. 한 엔진의 노트북(16장, 실습 6 등)은 이름을 주어 더한다.
 DEFAULT_NOTEBOOKS = [
     "chapters/04-control-plane.ipynb",
     "chapters/07-overlay.ipynb",
@@ -36,10 +37,8 @@ DEFAULT_NOTEBOOKS = [
     "chapters/12-service-discovery.ipynb",
     "chapters/13-load-balancing.ipynb",
     "chapters/14-security.ipynb",
-    "chapters/16-troubleshooting.ipynb",
     "labs/04-pets-overlay.ipynb",
     "labs/05-multihost-bridge.ipynb",
-    "labs/06-troubleshooting.ipynb",
 ]
 NBVAL = ["--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--nbval-cell-timeout=300"]
 #: 부하 프로세스: 부모(이 스크립트)가 살아 있는 동안만 CPU 를 태운다.
