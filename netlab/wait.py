@@ -88,17 +88,18 @@ def check_eventually(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     interval: float = 0.2,
-) -> T:
+) -> None:
     """:func:`until` 로 기다린 뒤 :func:`netlab.check` 처럼 ``✔ message`` 를 출력한다.
 
     한 번 읽어서 확인하던 ``check(ok(probe()), message)`` 와 출력이 같다. 다른 점은 상태가 퍼질
     시간을 준다는 것뿐이다. 제한 시간 안에 참이 되지 않으면 실패하고, 마지막으로 본 값을 보여 준다.
+    ``check()`` 처럼 아무것도 돌려주지 않으므로 셀의 마지막 줄이어도 출력이 더 생기지 않는다.
+    기다린 값이 필요하면 :func:`until` 로 받고 ``check()`` 로 확인한다.
     """
     try:
-        value = until(probe, ok, what=message, timeout=timeout, interval=interval)
+        until(probe, ok, what=message, timeout=timeout, interval=interval)
     except WaitTimeout as exc:
         raise WaitTimeout(
             f"✘ {message}: 확인 실패 ({scaled(timeout):.0f}초 동안 기다림)\n  실제로 본 것: {exc.last!r}", exc.last
         ) from None
     check(True, message)
-    return value
