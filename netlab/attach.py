@@ -84,6 +84,10 @@ class AttachedNode(Node):
     def engine_url(self) -> str:
         return self.url
 
+    @property
+    def cli(self) -> str:
+        return f"docker -H {self.url}"
+
     def docker(self, args: str, *, timeout: float = 30) -> ExecResult:
         raise ClusterError(
             "노드 안의 docker 명령줄은 이 책이 세운 노드 컨테이너에만 있다. 붙은 스웜에서는 "

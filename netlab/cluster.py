@@ -22,10 +22,13 @@
   ``tcpdump`` 를 걸어 노드 사이의 VXLAN(UDP 4789)과 가십(7946)을 볼 수 있다 (:mod:`netlab.capture`).
   서브넷은 실습 블록의 마지막 /24 (``lab.subnet(9)``) 이다. 스웜 오버레이의 기본 풀 10.0.0.0/8 과
   겹치지 않는다.
-- 노드 엔진에는 ``tcp://<노드 IP>:2375`` 로 TLS 없이 붙는다. 언더레이는 엔진 호스트 안의 사설
-  브리지라서 그 호스트 밖에서는 닿지 않는다. 노트북 커널이 엔진 호스트에 있지 않아 그 주소에 닿지
-  않으면(원격 엔진, Docker Desktop) 바깥 엔진의 exec API 위로 노드 안의 ``docker system dial-stdio``
-  를 잇는 터널로 같은 SDK 클라이언트를 만든다. 어느 쪽이든 도커 API 만 쓴다.
+- 노드 엔진은 **어떤 TCP 주소에서도 듣지 않는다.** 노드 안의 유닉스 소켓(``/var/run/docker.sock``)뿐이다.
+  SDK 클라이언트는 바깥 엔진의 exec API 위로 노드 안의 ``docker system dial-stdio`` 를 잇는 터널로 그
+  소켓에 닿는다(``ssh://`` 컨텍스트가 쓰는 것과 같은 명령). 그래서 노드 엔진에 닿을 수 있는 것은 바깥
+  엔진의 소켓에 닿을 수 있는 사람뿐이다. 예전에는 ``tcp://<노드 IP>:2375`` 를 TLS 없이 열었는데, 그러면
+  엔진 호스트의 모든 사용자와 노드 위의 평범한 컨테이너까지 클러스터의 관리 권한을 얻었다(14장).
+  독자에게 보여 주는 명령줄은 ``docker exec <노드 컨테이너> docker …`` 다 (:attr:`Node.cli`).
+  스웜의 포트(2377 은 스웜 자신의 상호 TLS, 7946 가십, 4789 VXLAN)는 장들이 가르치는 것이라 그대로다.
 - 노드 안의 서비스가 ``netlab/lab:bookworm`` 을 쓸 수 있도록 바깥 엔진의 이미지를 ``save`` 해서
   각 노드 엔진에 ``load`` 한다. 레지스트리는 필요 없다.
 
@@ -71,8 +74,6 @@ LABEL_CLUSTER = "netlab.cluster"
 LABEL_ROLE = "netlab.cluster.role"
 #: 언더레이로 쓰는 서브넷 번호 (``lab.subnet(UNDERLAY_INDEX)``). 앞 번호들은 장이 쓰도록 남긴다.
 UNDERLAY_INDEX = 9
-#: 노드 엔진의 TCP 포트. TLS 없이 노드 IP 에만 묶는다.
-ENGINE_PORT = 2375
 #: 노드 엔진의 API 버전. 노드 이미지의 docker.io(데비안 bookworm, 20.10)가 말하는 버전이다.
 #: 고정해 두면 클라이언트를 만들 때 엔진에 버전을 묻는 왕복이 없다.
 NODE_API = "1.41"
@@ -88,7 +89,7 @@ ENGINE_TIMEOUT = float(os.environ.get("NETLAB_CLUSTER_TIMEOUT", "60"))
 #: 2. cgroup v2 호스트라면 자기 프로세스를 하위 그룹(init)으로 옮기고 컨트롤러를 하위에 열어 준다
 #:    (moby 의 dind 스크립트와 같은 방법). v1 호스트에서는 건너뛴다.
 #: 3. 지난 실행이 남긴 pid 파일을 지우고 dockerd 를 실행한다.
-#:    - ``--tls=false``: TLS 없는 TCP 를 명시한다. 빠뜨리면 dockerd 20.10 이 경고하며 15초를 기다린다.
+#:    - ``--host unix://`` 하나뿐이다: TCP 로는 듣지 않는다 (위의 설명).
 #:    - ``--dns 127.0.0.1``: 노드 안 컨테이너의 이름 질의가 이 기계 밖으로 나가지 않게 한다.
 #:    - ``DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1``: 스웜 태스크가 이미지를 레지스트리에서 받으려 하지 않고
 #:      노드에 load 한 이미지를 바로 쓴다.
@@ -104,7 +105,7 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 fi
 rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
 export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
-exec dockerd --host unix:///var/run/docker.sock --host tcp://{ip}:{port} --tls=false --dns 127.0.0.1
+exec dockerd --host unix:///var/run/docker.sock --dns 127.0.0.1
 """
 
 Progress = Callable[[str], None]
@@ -137,14 +138,6 @@ def node_names(count: int) -> list[str]:
 
 
 # -- 노드 엔진에 닿는 길 -------------------------------------------------------------
-
-
-def _tcp_reachable(ip: str, port: int, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection((ip, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 class _ExecTunnel:
@@ -207,7 +200,7 @@ class _ExecTunnel:
 
         threading.Thread(target=upstream, daemon=True).start()
         try:
-            for stream, payload in frames(remote):
+            for stream, payload in frames(remote.recv):
                 if stream == STDOUT:
                     local.sendall(payload)
         except OSError:
@@ -229,18 +222,8 @@ class _ExecTunnel:
 
 
 def _engine_answers(node: Node) -> bool:
-    """노드 엔진이 요청을 받는지. TCP 로 닿으면 TCP 로, 아니면 노드 안의 ``docker version`` 으로 본다."""
-    choice = _transport_choice()
-    if choice != "exec" and _tcp_reachable(node.ip, ENGINE_PORT, 0.3):
-        return node.engine_ready()
-    if choice != "tcp" and node.sh("docker version -f '{{.Server.Version}}'", timeout=5).ok:
-        return node.engine_ready()
-    return False
-
-
-def _transport_choice() -> str:
-    """``NETLAB_CLUSTER_TRANSPORT=tcp|exec`` 로 강제할 수 있다. 정하지 않으면 닿는 쪽(tcp 먼저)."""
-    return os.environ.get("NETLAB_CLUSTER_TRANSPORT", "auto")
+    """노드 엔진이 요청을 받는지: 노드 안의 ``docker version`` 이 되고, 터널 너머의 SDK 클라이언트도 닿는지."""
+    return node.sh("docker version -f '{{.Server.Version}}'", timeout=5).ok and node.engine_ready()
 
 
 def swarm_status(attrs: Mapping[str, Any]) -> list[str]:
@@ -267,7 +250,6 @@ class Node:
     ip: str
     container: Container
     cluster: Cluster = field(repr=False)
-    transport: str = "tcp"
     _client: docker.DockerClient | None = field(default=None, repr=False)
     _tunnel: _ExecTunnel | None = field(default=None, repr=False)
     #: 붙은 스웜(:mod:`netlab.attach`)에서만 쓰는 값: 엔진 주소, 스웜 노드 ID, 호스트 이름.
@@ -279,24 +261,29 @@ class Node:
 
     @property
     def client(self) -> docker.DockerClient:
-        """노드 엔진의 도커 SDK 클라이언트 (``docker -H tcp://<노드 IP>:2375`` 와 같다)."""
+        """노드 엔진의 도커 SDK 클라이언트 (바깥 엔진의 exec 터널 너머, ``docker exec <노드> docker`` 와 같다)."""
         if self._client is None:
             self._client = self._connect()
         return self._client
 
     def _connect(self, timeout: float = 120) -> docker.DockerClient:
-        choice = _transport_choice()
-        if choice != "exec" and (choice == "tcp" or _tcp_reachable(self.ip, ENGINE_PORT)):
-            self.transport = "tcp"
-            return docker.DockerClient(base_url=f"tcp://{self.ip}:{ENGINE_PORT}", timeout=timeout, version=NODE_API)
-        self.transport = "exec"
         self._tunnel = _ExecTunnel(self.cluster.lab.client, self.container)
         return docker.DockerClient(base_url=self._tunnel.base_url, timeout=timeout, version=NODE_API)
 
     @property
     def engine_url(self) -> str:
-        """독자가 터미널에서 쓸 주소: ``docker -H <이 값> ...`` (엔진 호스트에서)."""
-        return f"tcp://{self.ip}:{ENGINE_PORT}"
+        """이 파이썬 프로세스 안의 터널 주소(``unix:///tmp/netlab-node-…/docker.sock``, 주인만 읽는 폴더).
+
+        커널이 살아 있는 동안만 있다. 같은 커널의 SDK 클라이언트(예: :func:`netlab.attach.attach`)가 쓴다.
+        """
+        self.client  # noqa: B018 - 터널을 연다
+        assert self._tunnel is not None
+        return self._tunnel.base_url
+
+    @property
+    def cli(self) -> str:
+        """이 노드 엔진에 같은 일을 시키는, 독자가 엔진 호스트의 터미널에서 쓸 명령의 앞부분."""
+        return f"docker exec {self.container.name} docker"
 
     @property
     def container_name(self) -> str:
@@ -430,7 +417,7 @@ class Cluster:
 
         ``subnet`` 은 보통 ``lab.subnet(i)`` 로 고정한다. 주지 않으면 스웜의 기본 풀(10.0.0.0/8)에서 고른다.
         """
-        parts = ["docker", "-H", self.manager.engine_url, "network", "create", "--driver", "overlay"]
+        parts = [self.manager.cli, "network", "create", "--driver", "overlay"]
         if subnet:
             parts += ["--subnet", subnet]
         if gateway:
@@ -495,7 +482,7 @@ class Cluster:
             if mode == "dnsrr":
                 self._note("이 엔진 호스트의 커널에는 IPVS 가 없다: VIP 대신 DNS 라운드 로빈(dnsrr)으로 만든다.")
         nets, cons, cmd = list(networks), list(constraints), list(command)
-        parts = ["docker", "-H", self.manager.engine_url, "service", "create", "--name", name]
+        parts = ["service", "create", "--name", name]
         parts += ["--replicas", str(replicas), "--endpoint-mode", mode]
         for net in nets:
             parts += ["--network", net]
@@ -503,7 +490,7 @@ class Cluster:
             parts += ["--constraint", con]
         if max_per_node:
             parts += ["--replicas-max-per-node", str(max_per_node)]
-        self._say(" ".join(shlex.quote(p) for p in [*parts, image, *cmd]))
+        self._say(" ".join([self.manager.cli, *(shlex.quote(p) for p in [*parts, image, *cmd])]))
         svc = self.manager.client.services.create(
             image,
             command=cmd,
@@ -710,7 +697,7 @@ class Cluster:
             )
             created = api.create_container(
                 NODE_IMAGE,
-                command=["sh", "-c", NODE_BOOT.format(ip=ip, port=ENGINE_PORT)],
+                command=["sh", "-c", NODE_BOOT],
                 name=lab.n(name),
                 hostname=name,
                 labels={**lab.labels, LABEL_CLUSTER: name, LABEL_ROLE: role},
@@ -749,24 +736,20 @@ class Cluster:
                 f"노드 엔진이 {ENGINE_TIMEOUT:.0f}초 안에 뜨지 않았다: {', '.join(n.name for n in pending)}\n{logs}"
             ) from None
         version = self.manager.client.version()
-        via = f"TCP {self.manager.engine_url}" if self.manager.transport == "tcp" else "exec 터널"
         say(f"노드 엔진 {len(self.nodes)}개가 응답한다 ({time.monotonic() - started:.1f}초)")
         # 엔진 버전과 연결 방법은 기계마다 다르다: 한 줄 끝에 두어 nbval 의 engine-version 규칙이 지우게 한다.
         engine = f"Docker Engine {version.get('Version', '?')} (API {version.get('ApiVersion', '?')})"
-        say(f"  {engine}, 매니저에 {via} 로 연결")
+        say(f"  {engine}, 바깥 엔진의 exec 터널로 연결 (노드 엔진은 TCP 로 듣지 않는다)")
 
     def _form_swarm(self, say: Progress) -> None:
         started = time.monotonic()
         manager = self.manager
-        say(f"$ docker -H {manager.engine_url} swarm init --advertise-addr {manager.ip}")
+        say(f"$ {manager.cli} swarm init --advertise-addr {manager.ip}")
         manager.client.swarm.init(advertise_addr=manager.ip, listen_addr=f"{manager.ip}:{SWARM_PORT}")
         manager.client.swarm.reload()
         token = manager.client.swarm.attrs["JoinTokens"]["Worker"]
         for node in self.workers:
-            say(
-                f"$ docker -H {node.engine_url} swarm join --advertise-addr {node.ip} --token <워커 토큰> "
-                f"{manager.ip}:{SWARM_PORT}"
-            )
+            say(f"$ {node.cli} swarm join --advertise-addr {node.ip} --token <워커 토큰> {manager.ip}:{SWARM_PORT}")
             node.client.swarm.join(
                 remote_addrs=[f"{manager.ip}:{SWARM_PORT}"],
                 join_token=token,

@@ -18,7 +18,7 @@ from docker.models.networks import Network
 
 from . import addressing, cli
 from .engine import EngineUnavailable, client, engine_info
-from .execstream import ExecStreamTimeout, read_all
+from .execstream import ExecStreamTimeout, exec_output
 from .resources import LAB_IMAGE, cleanup, labels_for
 from .wait import until
 
@@ -275,16 +275,12 @@ class Lab:
         wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", command]
         api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
         exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
-        stream = api.exec_start(exec_id, socket=True)
-        sock = getattr(stream, "_sock", stream)
         try:
             # 명령은 timeout 초 뒤에 KILL 된다. 그 뒤로도 스트림이 닫히지 않으면(바쁜 기계의 노드 엔진)
             # 셀이 멈춰 있지 않고 알린다 (netlab.execstream)
-            output = read_all(sock, timeout + 30)
+            output = exec_output(api, exec_id, timeout + 30)
         except ExecStreamTimeout as exc:
             raise ExecStreamTimeout(f"{target.name} 안의 명령이 끝나지 않았다: {command}\n  {exc}") from None
-        finally:
-            sock.close()
         # 스트림이 닫힌 직후에는 종료 코드가 아직 기록되지 않았을 수 있다
         state = until(
             lambda: api.exec_inspect(exec_id),

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 WHOAMI = ("whoami-server", "80")
 
 
-def _quote(parts: Iterable[str]) -> str:
-    return " ".join(p if p.startswith("--") or p.startswith("tcp://") else shlex.quote(p) for p in parts)
+def _command(node: Node, parts: Iterable[str]) -> str:
+    """노드 엔진에 같은 일을 시키는 명령줄: ``docker exec <노드> docker`` (붙은 스웜은 ``docker -H <주소>``) 와 인자."""
+    return " ".join([node.cli, *(p if p.startswith("--") else shlex.quote(p) for p in parts)])
 
 
 def _say(cluster: Cluster, line: str) -> None:
@@ -105,7 +106,7 @@ def create(
     cons = list(constraints)
     refs = list(configs)
 
-    parts = ["docker", "-H", cluster.manager.engine_url, "service", "create", "--name", name]
+    parts = ["service", "create", "--name", name]
     if mode == "global":
         parts += ["--mode", "global"]
     else:
@@ -129,7 +130,7 @@ def create(
         parts += ["--replicas-max-per-node", str(max_per_node)]
     for cfg, target in refs:
         parts += ["--config", f"source={cfg.name},target={target}"]
-    _say(cluster, _quote([*parts, image, *command]))
+    _say(cluster, _command(cluster.manager, [*parts, image, *command]))
 
     service_mode = (
         docker.types.ServiceMode("global")
@@ -173,13 +174,13 @@ def _eligible_nodes(cluster: Cluster, constraints: list[str]) -> int:
 
 def scale(cluster: Cluster, name: str, replicas: int) -> ExecResult:
     """``docker service scale`` 을 매니저 노드 안의 명령줄로 실행한다 (명령줄을 먼저 보여 준다)."""
-    _say(cluster, f"docker -H {cluster.manager.engine_url} service scale --detach {name}={replicas}")
+    _say(cluster, f"{cluster.manager.cli} service scale --detach {name}={replicas}")
     return cluster.manager.docker(f"service scale --detach {shlex.quote(name)}={replicas}")
 
 
 def config(cluster: Cluster, name: str, data: str) -> Any:
     """스웜 config (매니저의 Raft 저장소에 들어가 태스크에 파일로 전달되는 설정)를 만든다."""
-    _say(cluster, f"docker -H {cluster.manager.engine_url} config create {name} <파일>")
+    _say(cluster, f"{cluster.manager.cli} config create {name} <파일>")
     return cluster.manager.client.configs.create(name=name, data=data.encode(), labels=cluster.lab.labels)
 
 
@@ -201,10 +202,10 @@ def attach(
     """
     target = _node(cluster, node)
     name = cluster.lab.n(short)
-    parts = ["docker", "-H", target.engine_url, "run", "-d", "--name", name, "--network", network, "--ip", ip]
+    parts = ["run", "-d", "--name", name, "--network", network, "--ip", ip]
     for alias in aliases:
         parts += ["--network-alias", alias]
-    _say(cluster, _quote([*parts, LAB_IMAGE, *command]))
+    _say(cluster, _command(target, [*parts, LAB_IMAGE, *command]))
     api = target.client.api
     created = api.create_container(
         LAB_IMAGE,

@@ -31,6 +31,20 @@ def bench_cluster(results: dict[str, float]) -> None:
     Cluster.down(Cluster.up(owner, nodes=3, progress=False), quiet=True)  # 지난 실행이 남긴 것 없이 시작
     made: list[Cluster] = []
     timed("클러스터 세우기 (3노드, 새로)", lambda: made.append(Cluster.up(owner, nodes=3, progress=False)), results)
+    manager = made[0].manager
+    manager.client.ping()
+    timed(
+        "노드 API 호출 20번 (열린 연결, exec 터널)",
+        lambda: [manager.client.networks.list() for _ in range(20)],
+        results,
+    )
+
+    def reconnect_five_times() -> None:
+        for _ in range(5):
+            manager.close()
+            manager.client.version()
+
+    timed("노드 API 새 연결 5번 (터널 exec 하나씩)", reconnect_five_times, results)
     engines = {node.name: node.engine_url for node in made[0].nodes}
     guest = netlab.lab("test", summary=False, echo=False)
     joined: list[Cluster] = []

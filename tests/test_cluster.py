@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import time
 
@@ -260,17 +261,57 @@ def test_capture_inside_a_node_sees_its_own_eth0(cluster, service):
     assert all(worker.ip in (p.outer.src_ip, p.outer.dst_ip) for p in cap)
 
 
-def test_exec_transport_reaches_the_node_engine_without_tcp(cluster, monkeypatch):
+def _listening_tcp(node) -> list[tuple[str, int]]:
+    """노드 안에서 TCP 로 듣는 (주소, 포트): ``ss -Hltn`` 의 넷째 칸."""
+    found = []
+    for line in node.sh("ss -Hltn").lines():
+        local = line.split()[3]
+        addr, _, port = local.rpartition(":")
+        found.append((addr.strip("[]"), int(port)))
+    return found
+
+
+def _speaks_docker_api(host, ip: str, port: int) -> bool:
+    """그 주소에 인증 없이 ``GET /version`` 을 보냈을 때 도커 API 가 답하는지 (거부, TLS 실패, 엉뚱한 답은 False)."""
+    reply = host.sh(f"curl -s --max-time 3 http://{ip}:{port}/version", timeout=10).output
+    return '"ApiVersion"' in reply
+
+
+def test_no_node_engine_answers_the_docker_api_without_authentication(lab, cluster):
+    host = lab.host
+    # 양성 대조: 같은 시험이 도커 API 를 알아본다 (노드 안의 유닉스 소켓, 주인과 docker 그룹만 닿는다)
+    for node in cluster.nodes:
+        inside = node.sh("curl -s --max-time 3 --unix-socket /var/run/docker.sock http://docker/version").output
+        assert '"ApiVersion"' in inside, f"{node.name}: 유닉스 소켓의 API 를 알아보지 못했다 (시험이 틀렸다)"
+    for node in cluster.nodes:
+        listening = _listening_tcp(node)
+        ports = {port for _, port in listening}
+        assert 2375 not in ports and 2376 not in ports, f"{node.name} 에 도커 API 포트가 열려 있다: {listening}"
+        assert 7946 in ports, f"{node.name}: 스웜 가십 포트는 열려 있어야 한다 (시험이 ss 를 잘못 읽었다): {listening}"
+        # 듣는 모든 포트에 엔진 호스트에서 인증 없이 도커 API 를 불러 본다: 2377 은 스웜의 상호 TLS, 7946 은 가십이다
+        targets = {(node.ip if addr in ("0.0.0.0", "*", "::") else addr, port) for addr, port in listening}
+        answering = [t for t in sorted(targets) if not t[0].startswith("127.") and _speaks_docker_api(host, *t)]
+        assert not answering, f"{node.name}: 인증 없이 도커 API 가 답한다: {answering}"
+    # 노드의 엔진이 기본 포트에서 연결을 거부하는 것도 바깥에서 본다 (curl 종료 코드 7 = 연결 거부)
+    refused = host.sh(f"curl -s --max-time 3 http://{cluster.manager.ip}:2375/version", timeout=10)
+    assert refused.exit_code == 7, refused
+
+
+def test_node_client_goes_through_the_private_exec_tunnel(cluster):
     from netlab.cluster import Node
 
-    monkeypatch.setenv("NETLAB_CLUSTER_TRANSPORT", "exec")
     worker = cluster.node("worker2")
     node = Node(worker.name, worker.role, worker.ip, worker.container, cluster)
     try:
-        assert node.client.ping() and node.transport == "exec"
+        assert node.engine_url.startswith("unix:///") and node.engine_url.endswith("/docker.sock")
+        folder = node.engine_url[len("unix://") :].rsplit("/", 1)[0]
+        assert oct(os.stat(folder).st_mode & 0o777) == "0o700", "터널 소켓의 폴더는 주인만 들어갈 수 있다"
         assert node.client.info()["Swarm"]["NodeAddr"] == worker.ip
         running = node.client.containers.list()
         assert len(running) == 1 and running[0].exec_run(["hostname"]).exit_code == 0
+        assert node.cli == f"docker exec {worker.container.name} docker"
+        # 독자가 보는 명령줄 그대로 노드 엔진에 닿는다
+        assert node.sh("docker info -f '{{.Swarm.NodeAddr}}'").output.strip() == worker.ip
     finally:
         node.close()
 
