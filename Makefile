@@ -9,7 +9,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
 NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv book test lint engine images browser notebooks lab refresh bench soak clean distclean
+.PHONY: help venv book test lint engine images browser notebooks lab refresh bench soak compat clean distclean
 
 help:
 	@echo "make book      HTML 책 빌드 (_build/html)"
@@ -18,6 +18,7 @@ help:
 	@echo "make refresh   노트북을 다시 실행해 저장된 출력을 새로 만든다 (NB=경로 로 하나만)"
 	@echo "make bench     시간 측정"
 	@echo "make soak      CPU 부하 아래에서 여러 노드 노트북을 ROUNDS(기본 5)번 nbval 로 돌려 경합을 찾는다"
+	@echo "make compat    옛 엔진(데비안 12 의 20.10)을 품은 노드에서 단일 호스트 노트북을 점검과 함께 실행한다"
 	@echo "make clean     라벨이 붙은 실습 자원만 지운다"
 
 venv: $(VENV)/.installed
@@ -66,6 +67,11 @@ bench: engine images
 ROUNDS ?= 5
 soak: engine images
 	$(BIN)/python scripts/soak.py --rounds $(ROUNDS) $(SOAK_NB)
+
+# 옛 세대의 엔진에서도 실습이 도는지: 이 기계의 엔진은 건드리지 않고 노드 컨테이너 안의 20.10 에서 돌린다
+compat: engine images
+	$(BIN)/python -m netlab images node-compat
+	$(BIN)/python scripts/compat.py $(NB)
 
 clean:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m netlab clean; fi

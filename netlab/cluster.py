@@ -13,8 +13,9 @@
 구성 (자세한 설계는 ``docs/cluster.md``):
 
 - **노드** 는 ``netlab/node:bookworm`` (``images/node``) 컨테이너 하나다. 그 안에서 dockerd 가
-  돈다. ``--privileged`` 대신 :func:`netlab.host.full_capability_host_config` 로 권한을 하나하나 주고,
-  시작 명령이 ``/sys`` 와 cgroup 을 읽기-쓰기로 다시 마운트한 뒤 dockerd 를 실행한다.
+  돈다(이 기계의 엔진과 같은 기준 엔진 28.5.2). 특권은 :func:`netlab.host.full_capability_host_config` 가
+  엔진에 맞춰 준다(되면 ``--privileged``, 안 되면 하나하나). 시작 명령이 ``/sys`` 와 cgroup 을 읽기-쓰기로
+  다시 마운트한 뒤 dockerd 를 실행한다.
 - 노드의 ``/var/lib/docker`` 는 라벨이 붙은 볼륨이다. overlay2 는 overlayfs 위에 쌓이지 못하므로
   컨테이너의 쓰기 계층이 아닌 볼륨(호스트의 ext4/xfs)이 필요하다.
 - **언더레이** 는 라벨이 붙은 사용자 정의 브리지 네트워크다. 리눅스 브리지 이름을
@@ -59,7 +60,7 @@ from docker.models.networks import Network
 
 from . import addressing, images
 from .execstream import STDOUT, frames
-from .host import full_capability_host_config
+from .host import full_capability_host_config, privilege_flags
 from .resources import LAB_IMAGE, is_ours
 from .wait import WaitTimeout, until
 
@@ -584,19 +585,22 @@ class Cluster:
         *,
         underlay_index: int = UNDERLAY_INDEX,
         load: Iterable[str] = (LAB_IMAGE,),
+        recipe: str = "node",
+        swarm: bool = True,
     ) -> Cluster:
         """매니저 하나와 워커 ``nodes - 1`` 개의 스웜을 세운다. 건강한 클러스터가 있으면 다시 쓴다.
 
         같은 실습의 노드가 이미 있고, 모두 돌고 있고, 매니저가 모든 노드를 Ready 로 보고, 이미지가
         노드에 있으면 그대로 쓴다. 하나라도 어긋나면 있는 것을 지우고 새로 세운다.
-        ``load`` 는 바깥 엔진에서 노드 엔진으로 옮길 이미지다.
+        ``load`` 는 바깥 엔진에서 노드 엔진으로 옮길 이미지다. ``recipe`` 는 노드 이미지의 레시피이고,
+        ``swarm=False`` 면 스웜 없이 엔진만 띄운다 (``make compat`` 이 옛 엔진 하나를 띄울 때).
         """
         say: Progress = _print if progress else _silent
         started = time.monotonic()
         names = node_names(nodes)
         wanted_images = list(load)
         existing = cls._find(lab, names)
-        if existing is not None:
+        if existing is not None and swarm:
             problem = existing._health_problem(names, wanted_images)
             if problem is None:
                 say(f"클러스터 '{lab.name}': 건강한 노드 {nodes}개를 다시 쓴다.")
@@ -607,12 +611,14 @@ class Cluster:
             leftovers = _remove_cluster_resources(lab)
             if leftovers:
                 say(f"클러스터 '{lab.name}': 지난 실행이 남긴 자원 {leftovers}개를 지웠다.")
-        _ensure_node_image(lab.client, say)
-        _warn_missing_features(say)
-        cluster = cls._create(lab, names, underlay_index, say)
+        _ensure_node_image(lab.client, say, recipe)
+        if swarm:
+            _warn_missing_features(say)
+        cluster = cls._create(lab, names, underlay_index, say, images.image_tag(recipe))
         try:
             cluster._wait_engines(say)
-            cluster._form_swarm(say)
+            if swarm:
+                cluster._form_swarm(say)
             cluster._load_images(wanted_images, say)
         except BaseException:
             cluster.down(quiet=True)
@@ -663,7 +669,9 @@ class Cluster:
         return None
 
     @classmethod
-    def _create(cls, lab: Lab, names: list[str], underlay_index: int, say: Progress) -> Cluster:
+    def _create(
+        cls, lab: Lab, names: list[str], underlay_index: int, say: Progress, image: str = NODE_IMAGE
+    ) -> Cluster:
         api = lab.client.api
         subnet = lab.subnet(underlay_index)
         gateway = lab.addr(underlay_index, 1)
@@ -687,7 +695,7 @@ class Cluster:
             ip = lab.addr(underlay_index, 11 + index)
             volume = lab.client.volumes.create(lab.n(f"{name}-docker"), labels={**lab.labels, LABEL_CLUSTER: name}).name
             if index == 0:
-                say(_run_command(lab.n(name), name, underlay.name, ip, volume))
+                say(_run_command(lab.n(name), name, underlay.name, ip, volume, privilege_flags(api)))
             host_config = full_capability_host_config(
                 api,
                 network_mode=underlay.name,
@@ -696,7 +704,7 @@ class Cluster:
                 init=True,
             )
             created = api.create_container(
-                NODE_IMAGE,
+                image,
                 command=["sh", "-c", NODE_BOOT],
                 name=lab.n(name),
                 hostname=name,
@@ -839,25 +847,22 @@ def _running(tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(running, key=lambda t: t.get("Slot", 0))
 
 
-def _run_command(name: str, hostname: str, network: str, ip: str, volume: str) -> str:
+def _run_command(name: str, hostname: str, network: str, ip: str, volume: str, privilege: list[str]) -> str:
     """노드 컨테이너를 띄우는 것과 같은 뜻의 ``docker run`` 명령줄 (설명용)."""
     parts = [
         "docker", "run", "-d", "--name", name, "--hostname", hostname, "--init",
-        "--network", network, "--ip", ip, "--dns", "127.0.0.1",
-        "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
-        "--security-opt", "systempaths=unconfined", "--device-cgroup-rule", "a *:* rwm",
+        "--network", network, "--ip", ip, "--dns", "127.0.0.1", *privilege,
         "-v", f"{volume}:/var/lib/docker", NODE_IMAGE, "<노드 시작 명령>",
     ]  # fmt: skip
     return "$ " + " ".join(shlex.quote(p) if p != "<노드 시작 명령>" else p for p in parts)
 
 
-def _ensure_node_image(cli: docker.DockerClient, say: Progress) -> None:
+def _ensure_node_image(cli: docker.DockerClient, say: Progress, recipe: str = "node") -> None:
     """노드 이미지가 없거나 레시피보다 오래됐으면 만든다 (처음 한 번, debootstrap 이면 1~2분)."""
-    if images.is_current(cli, "node"):
+    if images.is_current(cli, recipe):
         return
-    say(f"노드 이미지 {NODE_IMAGE} 가 없어서 만든다 (python -m netlab images node 와 같다).")
-    images.build("node", progress=say)
+    say(f"노드 이미지 {images.image_tag(recipe)} 가 없어서 만든다 (python -m netlab images {recipe} 와 같다).")
+    images.build(recipe, progress=say)
 
 
 def _warn_missing_features(say: Progress) -> None:

@@ -5,11 +5,18 @@
 함께 쓰는 컨테이너를 띄우면, 그 안의 ``ip link`` 는 엔진 호스트의 인터페이스를 보여 주고
 ``nsenter -t <PID> -n`` 은 다른 컨테이너의 네트워크 네임스페이스로 들어간다.
 
-``--privileged`` 는 쓰지 않는다. 어떤 호스트(이 책을 만든 기계가 그렇다)에서는 capability 경계
-집합에 CAP_SYS_RESOURCE 가 없어서 ``--privileged`` 가 "unable to apply caps" 로 실패한다.
-대신 필요한 권한을 하나하나 준다: 모든 capability 에서 SYS_RESOURCE 만 빼고, seccomp 와
-AppArmor 를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths)와 읽기 전용 경로를 비운다.
-이 조합은 보통의 호스트에서도 그대로 동작한다.
+도구 상자와 클러스터 노드는 특권 컨테이너여야 한다. 엔진마다 한 번 ``--privileged`` 로 짧은
+컨테이너를 띄워 보고, 되면 그것을 쓴다. 안 되면 같은 권한을 하나하나 준다. 측정한 까닭:
+
+- 이 책을 만든 기계는 그 자체가 컨테이너라 capability 경계 집합(CapBnd)에 CAP_SYS_RESOURCE 가 없다.
+- 엔진 20.10 은 ``--privileged`` 와 ``--cap-add ALL`` 에 그 capability 까지 넣어, 시작할 때 runc 가
+  "unable to apply caps" 로 실패한다. 그래서 경계 집합에 없는 capability 를 ``cap_drop`` 으로 빼야 한다.
+- 엔진 28 은 ``ALL`` 을 그 환경에 있는 capability 로만 풀어서 ``--privileged`` 가 된다. 거꾸로 없는
+  capability 를 ``cap_drop`` 에 적으면 "invalid CapDrop: capability not supported by your kernel or not
+  available in the current environment" 로 만들기부터 거절한다.
+
+그래서 빼야 할 capability 는 엔진 호스트의 경계 집합을 읽어 정한다(가정하지 않는다). 하나하나 줄 때는
+seccomp 와 AppArmor 를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths)와 읽기 전용 경로를 비운다.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from docker.errors import APIError
 from docker.models.containers import Container
 
-from .resources import LAB_IMAGE
+from .resources import LAB_IMAGE, labels_for
 from .wait import until
 
 if TYPE_CHECKING:
@@ -34,15 +42,87 @@ _REMOUNT_AND_IDLE = (
 )
 
 
+#: 리눅스 capability 번호와 이름 (linux/capability.h). 경계 집합의 비트를 이름으로 바꾼다.
+CAPABILITY_NAMES = (
+    "CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP "
+    "LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER "
+    "SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE "
+    "SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP "
+    "MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF "
+    "CHECKPOINT_RESTORE"
+).split()
+
+#: 엔진(엔진 ID)마다 한 번 정한 특권 방식: "privileged" 또는 빼야 할 capability 목록.
+_PRIVILEGE_MODE: dict[str, str | tuple[str, ...]] = {}
+
+
+def _run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
+    """라벨이 붙은 짧은 컨테이너로 명령을 실행해 (종료 코드, 출력). 시작이 거절되면 (-1, 오류)."""
+    created = api.create_container(
+        LAB_IMAGE,
+        command=["sh", "-c", command],
+        labels=labels_for("probe"),
+        host_config=api.create_host_config(network_mode="none", **host),
+    )
+    try:
+        try:
+            api.start(created["Id"])
+        except APIError as exc:
+            return -1, str(exc)
+        code = api.wait(created["Id"], timeout=60)["StatusCode"]
+        return code, api.logs(created["Id"]).decode(errors="replace")
+    finally:
+        api.remove_container(created["Id"], force=True)
+
+
+def missing_capabilities(bounding_hex: str) -> tuple[str, ...]:
+    """경계 집합(``CapBnd`` 의 16진수)에 없는 capability 이름들. 커널이 모르는 번호는 뺀다."""
+    mask = int(bounding_hex, 16)
+    last = mask.bit_length()
+    return tuple(name for bit, name in enumerate(CAPABILITY_NAMES[:last]) if not mask >> bit & 1)
+
+
+def privilege_mode(api: Any) -> str | tuple[str, ...]:
+    """이 엔진에서 특권 컨테이너를 만드는 방식 (모듈 설명의 측정 참고). 엔진마다 한 번 시험한다."""
+    key = api.info()["ID"]  # 유닉스 소켓은 base_url 이 모두 같아서 엔진 ID 로 가른다
+    if key not in _PRIVILEGE_MODE:
+        code, _ = _run_probe(api, "true", privileged=True)
+        if code == 0:
+            _PRIVILEGE_MODE[key] = "privileged"
+        else:
+            code, out = _run_probe(api, "cat /proc/1/status", pid_mode="host")
+            found = re.search(r"^CapBnd:\s*([0-9a-f]+)", out, re.M)
+            if code != 0 or not found:
+                raise RuntimeError(f"--privileged 가 안 되고, 엔진 호스트의 capability 경계 집합도 읽지 못했다:\n{out}")
+            _PRIVILEGE_MODE[key] = missing_capabilities(found.group(1))
+    return _PRIVILEGE_MODE[key]
+
+
+def privilege_flags(api: Any) -> list[str]:
+    """:func:`full_capability_host_config` 와 같은 뜻의 ``docker run`` 플래그 (독자에게 보여 줄 명령줄)."""
+    mode = privilege_mode(api)
+    if mode == "privileged":
+        return ["--privileged"]
+    drops = [flag for cap in mode for flag in ("--cap-drop", cap)]
+    return [
+        "--cap-add", "ALL", *drops,
+        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+        "--security-opt", "systempaths=unconfined", "--device-cgroup-rule", "a *:* rwm",
+    ]  # fmt: skip
+
+
 def full_capability_host_config(api: Any, **kwargs: Any) -> dict[str, Any]:
-    """``--privileged`` 없이 특권 컨테이너에 가까운 host config 를 만든다.
+    """특권 컨테이너의 host config: 되면 ``--privileged``, 안 되면 같은 권한을 하나하나.
 
     docker-py 에는 ``--security-opt systempaths=unconfined`` 에 해당하는 인자가 없어서
     ``MaskedPaths`` 와 ``ReadonlyPaths`` 를 직접 빈 목록으로 넣는다.
     """
+    mode = privilege_mode(api)
+    if mode == "privileged":
+        return api.create_host_config(privileged=True, **kwargs)
     config = api.create_host_config(
         cap_add=["ALL"],
-        cap_drop=["SYS_RESOURCE"],
+        cap_drop=list(mode) or None,
         security_opt=["seccomp=unconfined", "apparmor=unconfined"],
         device_cgroup_rules=["a *:* rwm"],
         **kwargs,

@@ -14,6 +14,12 @@ Dockerfile 과 패키지 목록이고, 레시피의 해시를 이미지 라벨(`
     ``debian:bookworm-slim`` 을 레지스트리에서 받아 Dockerfile 의 RUN 이 패키지를 설치한다.
 
 ``NETLAB_BASE=debootstrap|pull`` 로 고를 수 있고, 정하지 않으면 위 순서로 고른다.
+
+도커 엔진을 품는 레시피(클러스터 노드 ``images/node``)는 Dockerfile 에 ``COPY engine-debs/`` 가 있다.
+그 레시피의 빌드 컨텍스트에는 이 책의 기준 엔진(``images/engine-debs.txt``, 28.5.2)의 ``.deb`` 가 들어간다.
+bookworm 의 docker.io 는 20.10 이라 노드 안의 엔진만 옛것이 되기 때문이다. ``.deb`` 는 이 기계에서
+``scripts/engine-debs.sh`` 로 받아 캐시에 두고, 받을 수 없는 기계(데비안이 아닌 곳)에서는 스크립트와 목록만
+넣어 이미지 안에서 받게 한다.
 """
 
 from __future__ import annotations
@@ -65,15 +71,54 @@ def packages(recipe: str = "lab") -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+ENGINE_DEBS_LIST = RECIPES / "engine-debs.txt"
+ENGINE_DEBS_SCRIPT = ROOT / "scripts" / "engine-debs.sh"
+
+
+def carries_engine(recipe: str) -> bool:
+    """레시피가 기준 엔진을 품는지: Dockerfile 이 ``engine-debs/`` 를 복사하는지로 안다."""
+    return "engine-debs/" in (RECIPES / recipe / "Dockerfile").read_text(encoding="utf-8")
+
+
+def _recipe_files(recipe: str) -> list[tuple[str, Path]]:
+    """빌드 컨텍스트에 들어갈 레시피 파일 (컨텍스트 안의 이름, 경로). 엔진 .deb 는 빼고."""
+    files = [
+        (path.relative_to(RECIPES / recipe).as_posix(), path)
+        for path in sorted((RECIPES / recipe).rglob("*"))
+        if path.is_file()
+    ]
+    if carries_engine(recipe):
+        files += [
+            ("engine-debs/engine-debs.txt", ENGINE_DEBS_LIST),
+            ("engine-debs/engine-debs.sh", ENGINE_DEBS_SCRIPT),
+        ]
+    return files
+
+
 def recipe_hash(recipe: str = "lab") -> str:
-    """레시피 폴더의 모든 파일 내용으로 만든 짧은 해시."""
+    """레시피 폴더의 모든 파일(엔진을 품으면 엔진 목록까지)의 내용으로 만든 짧은 해시."""
     digest = hashlib.sha256()
-    for path in sorted((RECIPES / recipe).rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(RECIPES).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name, path in _recipe_files(recipe):
+        digest.update(f"{recipe}/{name}".encode())
+        digest.update(path.read_bytes())
     digest.update(SUITE.encode())
     return digest.hexdigest()[:12]
+
+
+def engine_debs(progress: Progress = _print_progress) -> list[Path]:
+    """기준 엔진의 .deb 를 캐시에 받아 그 경로를 돌려준다. 이 기계에서 받을 수 없으면 빈 목록."""
+    if not (shutil.which("apt-get") and shutil.which("dpkg")):
+        progress("이 기계에는 apt 가 없다: 엔진 .deb 는 이미지 안에서 받는다.")
+        return []
+    result = subprocess.run(
+        ["bash", str(ENGINE_DEBS_SCRIPT), str(CACHE / "engine-debs"), str(ENGINE_DEBS_LIST)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        progress("엔진 .deb 를 이 기계에서 받지 못했다: 이미지 안에서 받는다.\n" + result.stderr[-800:])
+        return []
+    return [Path(line) for line in result.stdout.split()]
 
 
 def packages_hash(recipe: str = "lab") -> str:
@@ -191,12 +236,14 @@ def build_base_with_debootstrap(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _build_context(recipe: str) -> io.BytesIO:
+def _build_context(recipe: str, progress: Progress = _print_progress) -> io.BytesIO:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for path in sorted((RECIPES / recipe).rglob("*")):
-            if path.is_file():
-                tar.add(path, arcname=path.relative_to(RECIPES / recipe).as_posix())
+        for name, path in _recipe_files(recipe):
+            tar.add(path, arcname=name)
+        if carries_engine(recipe):
+            for deb in engine_debs(progress):
+                tar.add(deb, arcname=f"engine-debs/{deb.name}")
     buffer.seek(0)
     return buffer
 
@@ -213,7 +260,7 @@ def build(recipe: str = "lab", *, force: bool = False, progress: Progress = _pri
     base = build_base_with_debootstrap(cli, recipe, progress) if method == "debootstrap" else "debian:bookworm-slim"
     labels = {LABEL_IMAGE: BOOK, LABEL_RECIPE: recipe_hash(recipe)}
     stream = cli.api.build(
-        fileobj=_build_context(recipe),
+        fileobj=_build_context(recipe, progress),
         custom_context=True,
         tag=tag,
         buildargs={"BASE": base},

@@ -272,7 +272,9 @@ class Lab:
     def sh(self, container: Container | str, command: str, *, timeout: float = 15) -> ExecResult:
         """컨테이너 안에서 셸 명령을 실행한다. ``timeout`` 초가 지나면 명령을 끊는다."""
         target = self.client.containers.get(container) if isinstance(container, str) else container
-        wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", command]
+        # 표준 오류를 셸 안에서 표준 출력에 합친다. 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어
+        # 보내므로, 엔진에 두 흐름을 맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
+        wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
         api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
         exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
         try:

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# 도커 엔진이 응답하게 만든다: 이미 응답하면 아무것도 하지 않는다.
-# 엔진이 없고 데비안에서 root 로 실행 중이면 docker.io 와 실습 도구를 설치하고 dockerd 를 띄운다.
+# 도커 엔진이 응답하게 만든다.
+# - 독자의 엔진이 응답하면 버전이 무엇이든 그대로 쓴다.
+# - 엔진이 없고 데비안에서 root 로 실행 중이면 이 책의 기준 엔진(28.5.2, scripts/engine-debs.sh)과
+#   실습 도구를 설치하고 dockerd 를 띄운다.
+# - 응답하는 엔진이 28 보다 옛것이고 이 스크립트가 설치한 것이면(표식 파일이나 기록 파일로 안다)
+#   그 엔진을 멈추고 기준 엔진으로 올린다. 독자가 설치한 엔진은 올리지 않는다.
 # 그 밖의 환경에서는 무엇을 설치해야 하는지 말하고 실패한다.
 set -euo pipefail
 PY=${1:-python3}
+HERE=$(cd "$(dirname "$0")" && pwd)
 LOG=${NETLAB_DOCKERD_LOG:-/var/log/netlab-dockerd.log}
-# 실습 이미지 빌드(debootstrap)와 호스트 관찰에 필요한 데비안 패키지
-PKGS="docker.io debootstrap tcpdump iptables iproute2 bridge-utils ca-certificates"
+MARK=/var/lib/netlab/engine-installed-by-netlab
+DEBS=${NETLAB_CACHE:-$HOME/.cache/netlab}/engine-debs
+REFERENCE=28.5.2
+# 실습 이미지 빌드(debootstrap)와 호스트 관찰에 필요한 데비안 패키지 (엔진은 따로 설치한다)
+PKGS="debootstrap tcpdump iptables iproute2 bridge-utils ca-certificates"
 
 engine_ok() { "$PY" - <<'PYEOF' >/dev/null 2>&1
 import netlab.engine as e
@@ -14,7 +22,31 @@ e.client()
 PYEOF
 }
 
-if engine_ok; then echo "도커 엔진이 응답한다."; exit 0; fi
+server_version() { "$PY" -c 'import netlab.engine as e; print(e.client().version()["Version"])' 2>/dev/null; }
+installed_by_us() { [ -f "$MARK" ] || [ -f "$LOG" ]; }
+older_than_28() { [ "$(printf '%s\n' "$1" 28 | sort -V | head -n 1)" != 28 ]; }
+
+stop_our_dockerd() {
+  local pid
+  pid=$(pgrep -x dockerd || true)
+  [ -n "$pid" ] || return 0
+  echo "이 스크립트가 띄운 dockerd(pid $pid)를 멈춘다."
+  kill $pid
+  for _ in $(seq 1 30); do pgrep -x dockerd >/dev/null || break; sleep 1; done
+  pgrep -x dockerd >/dev/null && { echo "dockerd 가 30초 안에 멈추지 않았다." >&2; exit 1; }
+  # dockerd 가 띄운 containerd 는 dockerd 와 함께 끝난다. 남았으면 기다린다.
+  for _ in $(seq 1 10); do pgrep -x containerd >/dev/null || break; sleep 1; done
+}
+
+if engine_ok; then
+  v=$(server_version || echo "?")
+  if [ "$(id -u)" = 0 ] && [ -z "${DOCKER_HOST:-}" ] && installed_by_us && older_than_28 "$v"; then
+    echo "응답하는 엔진 $v 는 이 스크립트가 설치한 옛 엔진이다. 기준 엔진 $REFERENCE 로 올린다."
+    stop_our_dockerd
+  else
+    echo "도커 엔진이 응답한다 ($v)."; exit 0
+  fi
+fi
 
 if [ -n "${DOCKER_HOST:-}" ]; then
   echo "DOCKER_HOST=$DOCKER_HOST 의 엔진이 응답하지 않는다. 그 엔진을 먼저 켠다." >&2; exit 1
@@ -36,6 +68,21 @@ if [ -n "$missing" ]; then
   echo "설치:$missing"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+have=$(dpkg-query -W -f='${Version}' docker.io 2>/dev/null || true)
+if [ -z "$have" ] && command -v dockerd >/dev/null; then
+  # 다른 꾸러미(docker-ce 등)로 설치된 독자의 엔진: 지우거나 바꾸지 않고 켜기만 한다.
+  echo "dockerd 가 docker.io 가 아닌 곳에서 왔다 ($(command -v dockerd)). 그대로 켠다."
+elif [ -z "$have" ] || older_than_28 "${have%%+*}"; then
+  echo "기준 엔진 $REFERENCE 를 설치한다 (지금: ${have:-없음})."
+  stop_our_dockerd
+  mapfile -t debs < <(bash "$HERE/engine-debs.sh" "$DEBS")
+  # apt 가 의존성을 bookworm 에서 채우고, tini-static 과 함께 있을 수 없는 tini 를 지운다.
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" >/dev/null
+  mkdir -p "$(dirname "$MARK")"
+  dpkg-query -W -f='${Version}\n' docker.io >"$MARK"
 fi
 
 if ! pgrep -x dockerd >/dev/null; then

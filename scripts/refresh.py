@@ -2,10 +2,16 @@
 
 저장된 출력은 책에 실리는 실행 기록이고 nbval 이 비교하는 기준이다. 손으로 고치지 않고
 언제나 이 스크립트로 만든다. 셀 하나라도 실패하면 파일을 덮어쓰지 않는다.
+
+노트북은 한 번에 하나만 실행한다(``NETLAB_ENGINE_LOCK`` 파일에 잠금). 호스트를 보는 셀(``iptables -S``,
+``ip link``)은 엔진 호스트 전체를 보여 주므로, 다른 노트북이 같은 때에 만든 네트워크가 저장된 출력에
+섞여 들어간다. 여러 사람이나 도우미가 같은 엔진에서 다시 기록할 때도 이 잠금이 차례를 정한다.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +22,18 @@ from nbclient import NotebookClient
 
 def refresh(path: Path, *, write: bool = True) -> None:
     """노트북을 실행하고, ``write`` 면 출력과 함께 저장한다 (``--dry-run`` 은 실행만 한다)."""
+    lock = open(os.environ.get("NETLAB_ENGINE_LOCK", "/tmp/netlab-engine.lock"), "w")
+    waited = time.monotonic()
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if time.monotonic() - waited > 1:
+        print(f"{path}: 다른 실행을 {time.monotonic() - waited:.0f}초 기다렸다", flush=True)
+    try:
+        _refresh_locked(path, write=write)
+    finally:
+        lock.close()
+
+
+def _refresh_locked(path: Path, *, write: bool) -> None:
     started = time.monotonic()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
