@@ -67,7 +67,7 @@ def parse_engines(text: str) -> dict[str, str]:
 
 def _connect(name: str, url: str) -> docker.DockerClient:
     try:
-        client = docker.DockerClient(base_url=url, timeout=60, use_ssh_client=url.startswith("ssh://"))
+        client = docker.DockerClient(base_url=url, timeout=60, version="auto", use_ssh_client=url.startswith("ssh://"))
         client.ping()
     except DockerException as exc:
         raise ClusterError(f"{name} 의 엔진 {url} 에 닿지 않는다: {exc}") from None

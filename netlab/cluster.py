@@ -75,9 +75,9 @@ LABEL_CLUSTER = "netlab.cluster"
 LABEL_ROLE = "netlab.cluster.role"
 #: 언더레이로 쓰는 서브넷 번호 (``lab.subnet(UNDERLAY_INDEX)``). 앞 번호들은 장이 쓰도록 남긴다.
 UNDERLAY_INDEX = 9
-#: 노드 엔진의 API 버전. 노드 이미지의 docker.io(데비안 bookworm, 20.10)가 말하는 버전이다.
-#: 고정해 두면 클라이언트를 만들 때 엔진에 버전을 묻는 왕복이 없다.
-NODE_API = "1.41"
+#: 노드 엔진의 API 버전은 고정하지 않고 엔진에 묻는다("auto", 왕복 한 번). 엔진 29 는 1.44 보다 옛 API 를
+#: 거절할 수 있고, 옛 버전으로 고정하면 새 엔진의 응답에서 필드가 빠진다. 노드가 20.10 이어도(make compat) 맞는다.
+NODE_API = "auto"
 #: 스웜 관리 포트.
 SWARM_PORT = 2377
 #: 노드 엔진이 뜨기를 기다리는 시간(초).
