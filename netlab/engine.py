@@ -75,6 +75,15 @@ def available() -> bool:
     return True
 
 
+#: 이 책의 저장된 출력을 기록한 엔진 (images/engine-debs.txt 의 docker.io 와 같아야 한다).
+REFERENCE_ENGINE = "28.5.2"
+
+
+def is_reference_generation(server_version: str) -> bool:
+    """엔진이 책을 기록한 엔진과 같은 세대(주.부 버전)인지. ``28.5.2+dfsg4`` 같은 배포판 꼬리는 무시한다."""
+    return server_version.split(".")[:2] == REFERENCE_ENGINE.split(".")[:2]
+
+
 @dataclass(frozen=True)
 class EngineInfo:
     """교재가 보여 주는 엔진 정보의 요약."""

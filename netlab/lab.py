@@ -17,7 +17,7 @@ from docker.models.containers import Container
 from docker.models.networks import Network
 
 from . import addressing, cli
-from .engine import EngineUnavailable, client, engine_info
+from .engine import REFERENCE_ENGINE, EngineUnavailable, client, engine_info, is_reference_generation
 from .execstream import ExecStreamTimeout, exec_output
 from .resources import LAB_IMAGE, cleanup, labels_for
 from .wait import until
@@ -363,6 +363,11 @@ def start(name: str, *, echo: bool = True, summary: bool = True) -> Lab | Offlin
         last = addressing.subnet(name, addressing.BLOCK_SIZE - 1)
         print(f"실습 '{name}' 준비 완료")
         print(f"  엔진: Docker Engine {info.server_version} (API {info.api_version}), {info.os}")
+        if not is_reference_generation(info.server_version):
+            print(
+                f"  (이 책의 출력은 Docker Engine {REFERENCE_ENGINE} 에서 기록했다. 규칙과 출력이 다르게 보이면"
+                " 본문의 '엔진 버전에 따라 다른 점' 메모를 본다.)"
+            )
         print(f"  이름 접두사: {lab.prefix}-   라벨: netlab.lab={name}")
         print(f"  주소 블록: {first.network_address}/24 ~ {last.network_address}/24")
     return lab

@@ -83,3 +83,11 @@ def test_compat_runs_single_host_notebooks_only():
     names = {p.name for p in compat.single_host_notebooks()}
     assert "06-bridge.ipynb" in names and "10-none.ipynb" in names
     assert "07-overlay.ipynb" not in names and "04-pets-overlay.ipynb" not in names
+
+
+def test_the_reference_engine_is_the_one_the_node_image_installs():
+    from netlab.engine import REFERENCE_ENGINE, is_reference_generation
+
+    assert f"docker.io={REFERENCE_ENGINE}+" in images.ENGINE_DEBS_LIST.read_text()
+    assert is_reference_generation("28.5.2+dfsg4") and is_reference_generation("28.5.0")
+    assert not is_reference_generation("20.10.24+dfsg1") and not is_reference_generation("28.4.0")
