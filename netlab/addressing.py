@@ -15,6 +15,7 @@ import ipaddress
 
 #: 실습 이름 → 블록 시작 (172.16.<시작>.0/24 부터 열 개). 장 번호 × 10 을 쓰고, 실습은 200 번대.
 BLOCKS: dict[str, int] = {
+    "compat": 0,  # make compat: 옛 엔진 노드의 언더레이(172.16.9.0/24). 노드 안의 노트북은 제 블록을 쓴다
     "challenges": 10,
     "cnm": 20,
     "linux": 30,
