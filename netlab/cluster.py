@@ -695,7 +695,7 @@ class Cluster:
             ip = lab.addr(underlay_index, 11 + index)
             volume = lab.client.volumes.create(lab.n(f"{name}-docker"), labels={**lab.labels, LABEL_CLUSTER: name}).name
             if index == 0:
-                say(_run_command(lab.n(name), name, underlay.name, ip, volume, privilege_flags(api)))
+                say(_run_command(lab.n(name), name, underlay.name, ip, volume, privilege_flags(api), image))
             host_config = full_capability_host_config(
                 api,
                 network_mode=underlay.name,
@@ -847,12 +847,14 @@ def _running(tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(running, key=lambda t: t.get("Slot", 0))
 
 
-def _run_command(name: str, hostname: str, network: str, ip: str, volume: str, privilege: list[str]) -> str:
+def _run_command(
+    name: str, hostname: str, network: str, ip: str, volume: str, privilege: list[str], image: str = NODE_IMAGE
+) -> str:
     """노드 컨테이너를 띄우는 것과 같은 뜻의 ``docker run`` 명령줄 (설명용)."""
     parts = [
         "docker", "run", "-d", "--name", name, "--hostname", hostname, "--init",
         "--network", network, "--ip", ip, "--dns", "127.0.0.1", *privilege,
-        "-v", f"{volume}:/var/lib/docker", NODE_IMAGE, "<노드 시작 명령>",
+        "-v", f"{volume}:/var/lib/docker", image, "<노드 시작 명령>",
     ]  # fmt: skip
     return "$ " + " ".join(shlex.quote(p) if p != "<노드 시작 명령>" else p for p in parts)
 
