@@ -81,6 +81,9 @@ elif [ -z "$have" ] || older_than_28 "${have%%+*}"; then
   # apt 가 의존성을 bookworm 에서 채우고, tini-static 과 함께 있을 수 없는 tini 를 지운다.
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" >/dev/null
+  # 20.10 이 DOCKER-USER 에 넣어 둔 "-j RETURN" 은 28.2.2 부터 만들지도 지우지도 않는다. 남겨 두면 이 기계가
+  # 새로 설치한 28.5 와 다르게 보이므로, 옛 엔진을 올릴 때 그 한 줄만 지운다 (독자가 넣은 규칙은 그대로).
+  iptables -D DOCKER-USER -j RETURN 2>/dev/null || true
   mkdir -p "$(dirname "$MARK")"
   dpkg-query -W -f='${Version}\n' docker.io >"$MARK"
 fi
