@@ -477,7 +477,7 @@ class InboundModel:
     container: str = "web"
     container_ip: str = "172.18.0.2"
     container_port: int = 80
-    container_mac: str = "02:42:ac:12:00:02"
+    container_mac: str = "5a:3c:9e:41:07:d2"  # 28.0 부터 무작위 (그 전에는 02:42 + IP)
     network: str = "appnet"
     bridge: str = "br-3f2a1b0c9d8e"
     gateway: str = "172.18.0.1"
@@ -486,7 +486,8 @@ class InboundModel:
     output_rule: str = "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER"
     dnat_rule: str = ""
     forward_rules: tuple[str, ...] = ()
-    docker_user_rules: tuple[str, ...] = ("-A DOCKER-USER -j RETURN",)
+    docker_user_rules: tuple[str, ...] = ()  # 28.2.2 부터 비어 있다 (그 전에는 "-j RETURN" 한 줄)
+    drop_rule: str = ""  # 28: 게시하지 않은 포트를 막는 브리지별 DROP (filter DOCKER)
     accept_rule: str = ""
     masquerade_rule: str = ""
     proxy_listener: str = ""
@@ -499,7 +500,7 @@ class InboundModel:
 
 
 def example_model(scenario: str = "external", **overrides: Any) -> InboundModel:
-    """엔진 없이 쓰는 예시 모델. 규칙 문자열은 도커 엔진 20.10 이 만드는 모양 그대로다."""
+    """엔진 없이 쓰는 예시 모델. 규칙 문자열은 이 책의 기준 엔진(28.5)이 만드는 모양 그대로다."""
     base = InboundModel(scenario=scenario, **overrides)
     if scenario == "local":
         base = replace(
@@ -518,15 +519,19 @@ def example_model(scenario: str = "external", **overrides: Any) -> InboundModel:
         ),
         "forward_rules": (
             "-A FORWARD -j DOCKER-USER",
-            "-A FORWARD -j DOCKER-ISOLATION-STAGE-1",
-            f"-A FORWARD -o {base.bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-            f"-A FORWARD -o {base.bridge} -j DOCKER",
+            "-A FORWARD -j DOCKER-FORWARD",
+            "-A DOCKER-FORWARD -j DOCKER-CT",
+            "-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1",
+            "-A DOCKER-FORWARD -j DOCKER-BRIDGE",
+            f"-A DOCKER-CT -o {base.bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            f"-A DOCKER-BRIDGE -o {base.bridge} -j DOCKER",
         ),
+        "drop_rule": f"-A DOCKER ! -i {base.bridge} -o {base.bridge} -j DROP",
         "masquerade_rule": f"-A POSTROUTING -s {subnet} ! -o {base.bridge} -j MASQUERADE",
         "proxy_listener": f"{base.bind_ip}:{base.host_port} docker-proxy",
         "proxy_command": (
-            f"/usr/bin/docker-proxy -proto {base.proto} -host-ip {base.bind_ip} -host-port {base.host_port} "
-            f"-container-ip {base.container_ip} -container-port {base.container_port}"
+            f"/usr/sbin/docker-proxy -proto {base.proto} -host-ip {base.bind_ip} -host-port {base.host_port} "
+            f"-container-ip {base.container_ip} -container-port {base.container_port} -use-listen-fd"
         ),
     }
     filled = {k: v for k, v in filled.items() if k not in overrides}
@@ -548,6 +553,34 @@ def _missing(what: str) -> str:
     return (
         f"(이 엔진에서 {what} 규칙을 찾지 못했다. iptables 대신 nftables 방화벽 백엔드를 쓰는 엔진이거나, "
         "규칙 구조가 바뀐 판일 수 있다.)"
+    )
+
+
+def _docker_chain_step(m: InboundModel, client: str, target: str) -> Step:
+    """filter 표에서 게시된 포트를 허용하는 단계. 엔진 28 의 체인 구조와 그 전 구조를 모델의 규칙으로 가른다."""
+    other = tuple(r for r in m.forward_rules if "DOCKER-USER" not in r)
+    rules = other + ((m.accept_rule,) if m.accept_rule else ()) + ((m.drop_rule,) if m.drop_rule else ())
+    if any("DOCKER-FORWARD" in r for r in m.forward_rules):
+        text = (
+            "도커의 전달 규칙은 모두 DOCKER-FORWARD 아래에 있다(엔진 28). DOCKER-CT 는 이미 맺어진 연결의 "
+            "답장만 들여보내므로 새 연결은 지나친다. 격리 체인(DOCKER-ISOLATION-STAGE-1)은 도커 브리지에서 다른 "
+            "브리지로 가는 패킷만 보므로 통과한다. DOCKER-BRIDGE 가 이 브리지로 나가는 패킷을 filter 의 DOCKER "
+            "체인으로 보내고, 거기서 '이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. 게시하지 않은 "
+            "포트로 가는 새 연결은 그 아래의 브리지별 DROP 에 걸려 버려진다."
+        )
+    else:
+        text = (
+            "격리 체인(DOCKER-ISOLATION-STAGE-1)은 도커 브리지에서 다른 브리지로 가는 패킷만 보므로 통과한다. "
+            "새 연결이므로 ESTABLISHED 규칙에도 맞지 않고, 브리지로 나가는 패킷은 filter 의 DOCKER 체인에서 "
+            "'이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. 엔진 27 까지는 브리지별 DROP 이 없어서, "
+            "게시하지 않은 포트로 가는 패킷을 막는 것은 FORWARD 의 기본 정책(DROP)이었다."
+        )
+    return Step(
+        "netfilter",
+        "filter FORWARD → DOCKER 체인: 게시된 포트만 허용",
+        f"{client} → {target}",
+        "\n".join(rules) or _missing("ACCEPT"),
+        text,
     )
 
 
@@ -620,25 +653,17 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             f"{client} → {target}",
             "\n".join(tuple(r for r in m.forward_rules if "DOCKER-USER" in r) + m.docker_user_rules)
             or _missing("DOCKER-USER"),
-            "FORWARD 체인의 첫 규칙은 DOCKER-USER 로 점프한다. 도커는 이 체인을 비워 두고(RETURN 만) 다시 만들지 "
-            "않으므로, 게시한 포트에 접근 제어를 더하려면 여기에 규칙을 넣는다. 목적지는 이미 컨테이너 주소로 "
+            "FORWARD 체인의 첫 규칙은 DOCKER-USER 로 점프한다. 도커는 이 체인에 규칙을 넣지 않으므로"
+            + (
+                "(28.2.2 전의 엔진이 넣던 '-j RETURN' 한 줄이 남아 있다. 있으나 없으나 결과는 같다)"
+                if any(r.endswith("-j RETURN") for r in m.docker_user_rules)
+                else "(비어 있으면 체인 끝에서 FORWARD 로 돌아간다)"
+            )
+            + ", 게시한 포트에 접근 제어를 더하려면 여기에 규칙을 넣는다. 목적지는 이미 컨테이너 주소로 "
             f"바뀌었으므로 '--dport {m.host_port}' 가 아니라 '--dport {m.container_port}' 나 "
             "'-m conntrack --ctorigdstport' 로 맞춰야 한다는 점이 흔한 함정이다.",
         ),
-        Step(
-            "netfilter",
-            "filter FORWARD → DOCKER 체인: 게시된 포트만 허용",
-            f"{client} → {target}",
-            "\n".join(
-                tuple(r for r in m.forward_rules if "DOCKER-USER" not in r)
-                + ((m.accept_rule,) if m.accept_rule else ())
-            )
-            or _missing("ACCEPT"),
-            "격리 체인(DOCKER-ISOLATION-STAGE-1)은 도커 브리지에서 다른 브리지로 가는 패킷만 보므로 통과한다. "
-            "새 연결이므로 ESTABLISHED 규칙에도 맞지 않고, 브리지로 나가는 패킷은 filter 의 DOCKER 체인에서 "
-            "'이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. FORWARD 의 기본 정책은 DROP 이라서, "
-            "게시하지 않은 포트로 가는 패킷은 여기서 버려진다.",
-        ),
+        _docker_chain_step(m, client, target),
         Step(
             "netfilter",
             "nat POSTROUTING: 출발지는 바꾸지 않는다",
@@ -867,6 +892,15 @@ def _first(lines: Iterable[str], *needles: str) -> str:
     return ""
 
 
+def _forward_rule_on_path(rule: str, bridge: str) -> bool:
+    """FORWARD 에서 이 브리지로 가는 새 연결이 지나는 규칙인지 (엔진 28 의 DOCKER-FORWARD 구조와 그 전 구조)."""
+    chains = ("-A FORWARD ", "-A DOCKER-FORWARD ", "-A DOCKER-CT ", "-A DOCKER-BRIDGE ")
+    if not rule.startswith(chains):
+        return False
+    jumps = ("-j DOCKER-USER", "-j DOCKER-FORWARD", "-j DOCKER-CT", "-j DOCKER-BRIDGE", "ISOLATION-STAGE-1")
+    return rule.endswith(jumps) or f"-o {bridge} " in rule
+
+
 def inbound_model_from_container(
     lab: Any,
     container: Any,
@@ -908,7 +942,9 @@ def inbound_model_from_container(
 
     nat_docker = rules("iptables -t nat -S DOCKER")
     filter_docker = rules("iptables -S DOCKER")
-    forward = rules("iptables -S FORWARD")
+    forward = rules("iptables -S FORWARD") + rules(
+        "for c in DOCKER-FORWARD DOCKER-CT DOCKER-BRIDGE; do iptables -S $c 2>/dev/null; done"
+    )
     scenario = "local" if bind_ip.startswith("127.") else "external"
     if scenario == "external":
         route = lab.host.sh(f"ip -o -4 route get {client.split(':')[0]}").output
@@ -943,13 +979,10 @@ def inbound_model_from_container(
         prerouting_rule=_first(rules("iptables -t nat -S PREROUTING"), "-j DOCKER"),
         output_rule=_first(rules("iptables -t nat -S OUTPUT"), "-j DOCKER"),
         dnat_rule=_first(nat_docker, f"--dport {host_port} ", f"--to-destination {ip}:{port}"),
-        forward_rules=tuple(
-            r
-            for r in forward
-            if r.startswith("-A FORWARD") and ("DOCKER-USER" in r or "ISOLATION-STAGE-1" in r or f"-o {bridge} " in r)
-        ),
+        forward_rules=tuple(r for r in forward if _forward_rule_on_path(r, bridge)),
         docker_user_rules=tuple(r for r in rules("iptables -S DOCKER-USER") if r.startswith("-A")),
         accept_rule=_first(filter_docker, f"-d {ip}/32", f"--dport {port} ", "ACCEPT"),
+        drop_rule=_first(filter_docker, f"! -i {bridge} -o {bridge} -j DROP"),
         masquerade_rule=_first(rules("iptables -t nat -S POSTROUTING"), f"! -o {bridge} ", "MASQUERADE"),
         proxy_listener=f"{listen_addr} {proc.group(1)}" if proc else "",
         proxy_command=proxy_command,

@@ -326,3 +326,23 @@ def test_model_from_real_container_matches_what_the_engine_does(wlab):
     with pytest.raises(ValueError, match="게시되어 있지 않다"):
         nw.inbound_model_from_container(wlab, web, 9999)
     assert web.labels[LABEL_LAB] == "test"
+
+
+def test_inbound_steps_follow_the_chain_layout_the_rules_show():
+    current = nw.inbound_steps(nw.example_model())
+    chain = next(s for s in current if s.title.startswith("filter FORWARD → DOCKER 체인"))
+    assert "-A FORWARD -j DOCKER-FORWARD" in chain.rule and "-j DROP" in chain.rule
+    assert "DOCKER-FORWARD" in chain.text and "브리지별 DROP" in chain.text
+    user = next(s for s in current if "DOCKER-USER" in s.title)
+    assert "RETURN" not in user.rule
+    # 20.10 모양의 규칙(엔진에서 읽은 것)이면 그 세대의 설명을 한다
+    old = nw.example_model(
+        forward_rules=("-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1"),
+        docker_user_rules=("-A DOCKER-USER -j RETURN",),
+        drop_rule="",
+    )
+    steps = nw.inbound_steps(old)
+    chain = next(s for s in steps if s.title.startswith("filter FORWARD → DOCKER 체인"))
+    assert "기본 정책" in chain.text and "DOCKER-FORWARD" not in chain.text
+    user = next(s for s in steps if "DOCKER-USER" in s.title)
+    assert "28.2.2 전의 엔진" in user.text
