@@ -24,7 +24,7 @@ from typing import Any
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: 도커 엔진(20.10 기준)의 기본 로컬 주소 풀. 서브넷을 적지 않은 네트워크는 여기서 받는다.
+#: 도커 엔진의 기본 IPv4 로컬 주소 풀(20.10 부터 28.5 까지 같다). 서브넷을 적지 않은 네트워크는 여기서 받는다.
 #: 172.17.0.0/16 ~ 172.31.0.0/16 은 /16 하나씩, 192.168.0.0/16 은 /20 으로 쪼개서 준다.
 #: ``daemon.json`` 의 ``default-address-pools`` 로 바꿀 수 있으므로 엔진마다 다를 수 있다.
 DEFAULT_POOLS: tuple[ipaddress.IPv4Network, ...] = (
@@ -167,8 +167,8 @@ def check_plan(
                     HOST_BITS,
                     prop.text,
                     f"{prop.text} 는 호스트 비트가 켜져 있다. 이 서브넷의 네트워크 주소는 {net} 이다. "
-                    "엔진 20.10 은 이 값을 적힌 그대로 저장해서 inspect 결과와 실제 대역이 달라 보이므로 "
-                    "네트워크 주소로 고쳐 적는다.",
+                    "엔진 28.5 는 이런 서브넷을 'it should be …' 라며 거절하고, 20.10 은 적힌 그대로 저장해 inspect 결과와 "
+                    "실제 대역이 달라 보인다. 네트워크 주소로 고쳐 적는다.",
                 )
             )
         for other in proposals[:index]:
