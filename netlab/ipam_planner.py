@@ -167,8 +167,8 @@ def check_plan(
                     HOST_BITS,
                     prop.text,
                     f"{prop.text} 는 호스트 비트가 켜져 있다. 이 서브넷의 네트워크 주소는 {net} 이다. "
-                    "엔진 28.5 는 이런 서브넷을 'it should be …' 라며 거절하고, 20.10 은 적힌 그대로 저장해 inspect 결과와 "
-                    "실제 대역이 달라 보인다. 네트워크 주소로 고쳐 적는다.",
+                    "엔진 28.5 는 이런 서브넷을 'it should be …' 라며 거절하고, 20.10 은 적힌 그대로 저장해 "
+                    "inspect 결과와 실제 대역이 달라 보인다. 네트워크 주소로 고쳐 적는다.",
                 )
             )
         for other in proposals[:index]:
