@@ -231,9 +231,31 @@ def build_base_with_debootstrap(
                 changes=[f"LABEL {LABEL_IMAGE}={BOOK}"],
             )
         progress(f"베이스 이미지 {tag} 를 만들었다.")
+        for stale in remove_stale_bases(cli, recipe):
+            progress(f"옛 베이스 이미지 {stale} 를 지웠다.")
         return tag
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def remove_stale_bases(cli: docker.DockerClient, recipe: str) -> list[str]:
+    """패키지 목록이 바뀌어 쓰이지 않게 된 이 레시피의 베이스 태그를 지운다. 지운 태그를 돌려준다.
+
+    베이스 태그에는 패키지 목록의 해시가 들어 있어서, 목록이 바뀔 때마다 옛 베이스(수백 MB)가 남는다.
+    우리 라벨이 붙은 ``netlab/<레시피>-base:<SUITE>-*`` 가운데 지금 해시가 아닌 것만 지운다. 그 위에 만든
+    이미지가 아직 있으면 엔진이 거절하므로 그대로 둔다.
+    """
+    current = f"netlab/{recipe}-base:{SUITE}-{packages_hash(recipe)}"
+    removed = []
+    for image in cli.images.list(name=f"netlab/{recipe}-base", filters={"label": f"{LABEL_IMAGE}={BOOK}"}):
+        for tag in image.tags:
+            if tag != current and tag.startswith(f"netlab/{recipe}-base:{SUITE}-"):
+                try:
+                    cli.images.remove(tag)
+                except (ImageNotFound, docker.errors.APIError):
+                    continue
+                removed.append(tag)
+    return removed
 
 
 def _build_context(recipe: str, progress: Progress = _print_progress) -> io.BytesIO:

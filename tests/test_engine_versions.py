@@ -91,3 +91,19 @@ def test_the_reference_engine_is_the_one_the_node_image_installs():
     assert f"docker.io={REFERENCE_ENGINE}+" in images.ENGINE_DEBS_LIST.read_text()
     assert is_reference_generation("28.5.2+dfsg4") and is_reference_generation("28.5.0")
     assert not is_reference_generation("20.10.24+dfsg1") and not is_reference_generation("28.4.0")
+
+
+def test_stale_base_images_of_a_recipe_are_removed_and_the_current_one_kept(engine):
+    current = f"netlab/lab-base:{images.SUITE}-{images.packages_hash('lab')}"
+    stale = f"netlab/lab-base:{images.SUITE}-000000000000"
+    foreign = "netlab-reader/lab-base:mine"
+    base = engine.images.get(current)
+    base.tag(*stale.split(":"))
+    base.tag(*foreign.split(":"))
+    try:
+        assert images.remove_stale_bases(engine, "lab") == [stale]
+        tags = {t for i in engine.images.list() for t in i.tags}
+        assert current in tags and stale not in tags
+        assert foreign in tags, "다른 이름의 태그는 건드리지 않는다"
+    finally:
+        engine.images.remove(foreign)
