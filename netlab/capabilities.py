@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 
 from .engine import FeatureMissing, client, engine_info
-from .resources import LAB_IMAGE, labels_for
+from .host import run_probe
 
 #: 기능 이름 → (시험 명령, 한국어 이름). 시험은 network_mode=none 컨테이너 안에서 실행한다.
 _TESTS: dict[str, tuple[str, str]] = {
@@ -88,16 +88,7 @@ def _run_tests() -> dict[str, bool]:
         f"if ( {cmd} ) >/dev/null 2>&1; then echo {name}=yes; else echo {name}=no; fi"
         for name, (cmd, _) in _TESTS.items()
     )
-    host_config = cli.api.create_host_config(network_mode="none", cap_add=["NET_ADMIN"], auto_remove=False)
-    created = cli.api.create_container(
-        LAB_IMAGE, command=["sh", "-c", script], labels=labels_for("probe"), host_config=host_config
-    )
-    try:
-        cli.api.start(created["Id"])
-        cli.api.wait(created["Id"], timeout=60)
-        out = cli.api.logs(created["Id"]).decode()
-    finally:
-        cli.api.remove_container(created["Id"], force=True)
+    _code, out = run_probe(cli.api, script, cap_add=["NET_ADMIN"])
     found = dict(line.split("=", 1) for line in out.split() if "=" in line)
     return {name: found.get(name) == "yes" for name in _TESTS}
 

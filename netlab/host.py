@@ -56,8 +56,12 @@ CAPABILITY_NAMES = (
 _PRIVILEGE_MODE: dict[str, str | tuple[str, ...]] = {}
 
 
-def _run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
-    """라벨이 붙은 짧은 컨테이너로 명령을 실행해 (종료 코드, 출력). 시작이 거절되면 (-1, 오류)."""
+def run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
+    """``probe`` 라벨이 붙은 짧은 컨테이너(네트워크 없음)로 명령을 실행해 (종료 코드, 출력).
+
+    엔진 호스트에 무엇이 되는지 시험하는 곳(특권 방식, :mod:`netlab.capabilities` 의 커널 기능)이 함께 쓴다.
+    시작이 거절되면 ``APIError`` 가 그대로 올라간다. 컨테이너는 어떤 경우에도 지운다.
+    """
     created = api.create_container(
         LAB_IMAGE,
         command=["sh", "-c", command],
@@ -65,10 +69,7 @@ def _run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
         host_config=api.create_host_config(network_mode="none", **host),
     )
     try:
-        try:
-            api.start(created["Id"])
-        except APIError as exc:
-            return -1, str(exc)
+        api.start(created["Id"])
         code = api.wait(created["Id"], timeout=60)["StatusCode"]
         return code, api.logs(created["Id"]).decode(errors="replace")
     finally:
@@ -86,11 +87,14 @@ def privilege_mode(api: Any) -> str | tuple[str, ...]:
     """이 엔진에서 특권 컨테이너를 만드는 방식 (모듈 설명의 측정 참고). 엔진마다 한 번 시험한다."""
     key = api.info()["ID"]  # 유닉스 소켓은 base_url 이 모두 같아서 엔진 ID 로 가른다
     if key not in _PRIVILEGE_MODE:
-        code, _ = _run_probe(api, "true", privileged=True)
+        try:
+            code, _ = run_probe(api, "true", privileged=True)
+        except APIError:  # 20.10: 시작할 때 "unable to apply caps"
+            code = -1
         if code == 0:
             _PRIVILEGE_MODE[key] = "privileged"
         else:
-            code, out = _run_probe(api, "cat /proc/1/status", pid_mode="host")
+            code, out = run_probe(api, "cat /proc/1/status", pid_mode="host")
             found = re.search(r"^CapBnd:\s*([0-9a-f]+)", out, re.M)
             if code != 0 or not found:
                 raise RuntimeError(f"--privileged 가 안 되고, 엔진 호스트의 capability 경계 집합도 읽지 못했다:\n{out}")
