@@ -62,11 +62,14 @@ MSG
   exit 1
 fi
 
+apt_updated=""
+apt_update_once() { [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }; }
+
 missing=""
 for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   echo "설치:$missing"
-  apt-get update -qq
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
@@ -79,7 +82,7 @@ elif [ -z "$have" ] || older_than_28 "${have%%+*}"; then
   stop_our_dockerd
   mapfile -t debs < <(bash "$HERE/engine-debs.sh" "$DEBS")
   # apt 가 의존성을 bookworm 에서 채우고, tini-static 과 함께 있을 수 없는 tini 를 지운다.
-  apt-get update -qq
+  apt_update_once
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" >/dev/null
   # 20.10 이 DOCKER-USER 에 넣어 둔 "-j RETURN" 은 28.2.2 부터 만들지도 지우지도 않는다. 남겨 두면 이 기계가
   # 새로 설치한 28.5 와 다르게 보이므로, 옛 엔진을 올릴 때 그 한 줄만 지운다 (독자가 넣은 규칙은 그대로).
