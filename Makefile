@@ -37,6 +37,7 @@ book: venv
 lint: venv
 	$(BIN)/ruff check netlab tests _ext scripts $(NB_DIRS)
 	$(BIN)/ruff format --check netlab tests _ext scripts $(NB_DIRS)
+	$(BIN)/python scripts/lint_prose.py
 
 engine: venv
 	bash scripts/ensure-engine.sh $(BIN)/python
