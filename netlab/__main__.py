@@ -1,17 +1,47 @@
-"""명령줄: ``python -m netlab clean|images|probe|doctor``."""
+"""명령줄: ``python -m netlab clean|images|probe|doctor|labhost``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import capabilities, engine, images, resources
+from . import capabilities, engine, images, labhost, resources
+from .cluster import remove_stale_tunnel_dirs
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
     report = resources.cleanup(engine.client(), args.lab, images=args.images)
     scope = f"실습 '{args.lab}'" if args.lab else "이 책의 모든 실습"
     print(f"{scope}: {report}")
+    stale = remove_stale_tunnel_dirs()
+    if stale:
+        print(f"멈춘 노트북 커널이 남긴 터널 폴더 {stale}개를 지웠다.")
+    return 0
+
+
+def _cmd_labhost(args: argparse.Namespace) -> int:
+    if args.action == "up":
+        host = labhost.LabHost.up()
+        print(f"손님 엔진에 닿는 명령: {host.cli} …")
+        host.close()
+    elif args.action == "down":
+        host = labhost.find()
+        if host is None:
+            removed = resources.cleanup(engine.client(), labhost.LAB)
+            print(f"답하는 랩 호스트가 없다. 라벨이 붙은 것을 지웠다: {removed}")
+        else:
+            host.down()
+            print("랩 호스트를 지웠다 (데이터 디스크 볼륨은 남긴다: 모두 지우려면 `python -m netlab clean`).")
+    elif args.action == "status":
+        host = labhost.find()
+        print(f"랩 호스트: {host.describe()}" if host else "랩 호스트가 떠 있지 않다.")
+        if host:
+            host.close()
+    else:  # probe
+        host = labhost.use()
+        for name, label, state in capabilities.probe().table_rows():
+            print(f"{name:10} {state:6} {label}")
+        host.close()
     return 0
 
 
@@ -51,10 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=_cmd_images)
     sub.add_parser("probe", help="엔진 호스트의 커널 기능을 시험한다").set_defaults(func=_cmd_probe)
     sub.add_parser("doctor", help="엔진과 이미지 상태를 보여 준다").set_defaults(func=_cmd_doctor)
+    uml = sub.add_parser("labhost", help="IPVS, ESP, 802.1Q, ipvlan 이 있는 커널(사용자 모드 리눅스) 위의 엔진")
+    uml.add_argument("action", choices=["up", "down", "status", "probe"], help="부팅, 지우기, 상태, 커널 기능 시험")
+    uml.set_defaults(func=_cmd_labhost)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except engine.EngineUnavailable as exc:
+    except (engine.EngineUnavailable, labhost.LabHostError) as exc:
         print(exc, file=sys.stderr)
         return 2
 

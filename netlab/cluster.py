@@ -150,10 +150,14 @@ class _ExecTunnel:
     노트북 커널이 엔진 호스트에 없어서 노드 IP 에 닿지 않을 때 쓴다.
     """
 
-    def __init__(self, outer: docker.DockerClient, container: Container) -> None:
+    def __init__(self, outer: docker.DockerClient, container: Container, command: list[str] | None = None) -> None:
         self.outer = outer
         self.container = container
-        self.dir = tempfile.mkdtemp(prefix="netlab-node-")
+        #: 연결마다 컨테이너 안에서 실행해 표준 입출력을 엔진 소켓에 잇는 명령 (랩 호스트는 socat 으로 손님에 닿는다)
+        self.command = command or ["docker", "system", "dial-stdio"]
+        # 폴더 이름에 이 프로세스의 PID 를 넣는다: 커널이 KILL 되어 finalize 가 돌지 못해도
+        # `python -m netlab clean` 이 주인이 죽은 폴더를 알아보고 지운다 (:func:`remove_stale_tunnel_dirs`).
+        self.dir = tempfile.mkdtemp(prefix=f"{TUNNEL_DIR_PREFIX}{os.getpid()}-")
         self.path = str(Path(self.dir) / "docker.sock")
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(self.path)
@@ -178,9 +182,7 @@ class _ExecTunnel:
     def _serve(self, local: socket.socket) -> None:
         api = self.outer.api
         try:
-            exec_id = api.exec_create(
-                self.container.id, ["docker", "system", "dial-stdio"], stdin=True, stdout=True, stderr=True
-            )["Id"]
+            exec_id = api.exec_create(self.container.id, self.command, stdin=True, stdout=True, stderr=True)["Id"]
             raw = api.exec_start(exec_id, socket=True)
         except (APIError, OSError):
             local.close()
@@ -220,6 +222,36 @@ class _ExecTunnel:
         with contextlib.suppress(OSError):
             self.server.close()
         self._finalizer()
+
+
+#: 터널 폴더 이름의 앞부분: ``netlab-tunnel-<PID>-…`` (임시 폴더 안).
+TUNNEL_DIR_PREFIX = "netlab-tunnel-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # 다른 사용자의 살아 있는 프로세스
+        return True
+    return True
+
+
+def remove_stale_tunnel_dirs(tmp: str | None = None) -> int:
+    """주인 프로세스가 죽은 터널 폴더를 지운다 (KILL 된 노트북 커널이 남긴 것). 지운 수를 돌려준다.
+
+    살아 있는 프로세스의 폴더와 이 사용자의 것이 아닌 폴더는 건드리지 않는다.
+    """
+    removed = 0
+    base = Path(tmp or tempfile.gettempdir())
+    for path in base.glob(f"{TUNNEL_DIR_PREFIX}*"):
+        pid_text = path.name[len(TUNNEL_DIR_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _pid_alive(int(pid_text)) or path.stat().st_uid != os.getuid():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def _engine_answers(node: Node) -> bool:
@@ -273,7 +305,7 @@ class Node:
 
     @property
     def engine_url(self) -> str:
-        """이 파이썬 프로세스 안의 터널 주소(``unix:///tmp/netlab-node-…/docker.sock``, 주인만 읽는 폴더).
+        """이 파이썬 프로세스 안의 터널 주소(``unix:///tmp/netlab-tunnel-<PID>-…/docker.sock``, 주인만 읽는 폴더).
 
         커널이 살아 있는 동안만 있다. 같은 커널의 SDK 클라이언트(예: :func:`netlab.attach.attach`)가 쓴다.
         """

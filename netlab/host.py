@@ -57,7 +57,7 @@ _PRIVILEGE_MODE: dict[str, str | tuple[str, ...]] = {}
 
 
 def run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
-    """``probe`` 라벨이 붙은 짧은 컨테이너(네트워크 없음)로 명령을 실행해 (종료 코드, 출력).
+    """``probe`` 라벨이 붙은 짧은 컨테이너(기본은 네트워크 없음)로 명령을 실행해 (종료 코드, 출력).
 
     엔진 호스트에 무엇이 되는지 시험하는 곳(특권 방식, :mod:`netlab.capabilities` 의 커널 기능)이 함께 쓴다.
     시작이 거절되면 ``APIError`` 가 그대로 올라간다. 컨테이너는 어떤 경우에도 지운다.
@@ -66,7 +66,7 @@ def run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
         LAB_IMAGE,
         command=["sh", "-c", command],
         labels=labels_for("probe"),
-        host_config=api.create_host_config(network_mode="none", **host),
+        host_config=api.create_host_config(**{"network_mode": "none", **host}),
     )
     try:
         api.start(created["Id"])

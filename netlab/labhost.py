@@ -1,0 +1,431 @@
+"""랩 호스트: 사용자 모드 리눅스(UML) 커널 위의 도커 엔진.
+
+이 책의 원문을 떠받치는 세 메커니즘, 곧 라우팅 메시와 VIP 부하 분산(커널의 IPVS)과 암호화 오버레이
+(IPsec ESP)는 커널 기능이다. 이 책을 만든 기계와 CI 의 커널에는 IPVS, ESP, 802.1Q, ipvlan 이 없다.
+데비안의 ``user-mode-linux`` 꾸러미는 그 기능이 모두 모듈로 들어 있는 리눅스 커널(6.1)을 보통 프로세스로
+돌린다(KVM 이 필요 없다). 랩 호스트는 그 커널을 부팅하고, 그 안에서 이 책의 기준 엔진(28.5.2)을 돌린다::
+
+    from netlab import labhost
+
+    host = labhost.LabHost.up()    # 이미지와 디스크를 (처음이면) 만들고 부팅하거나, 떠 있는 것을 다시 쓴다
+    host.client.info()["KernelVersion"]   # '6.1.176'
+    host.down()                    # 컨테이너 하나를 지우면 UML 프로세스와 탭과 디스크 사본이 함께 사라진다
+
+    labhost.use()                  # 이 파이썬 프로세스의 netlab 이 손님 엔진을 쓰게 한다 (노트북 첫 셀)
+
+구성:
+
+- **컨테이너 하나** (``netlab-labhost``, 실습 라벨 ``labhost``). 바깥 엔진(이 기계의 엔진) 위에서
+  ``network_mode=none`` 으로 뜨고, 그 네트워크 네임스페이스 안에 탭 장치 ``tap0`` 하나만 만든다. 그래서
+  컨테이너에 주는 권한은 ``NET_ADMIN`` 과 ``/dev/net/tun`` 뿐이다. UML 프로세스가 컨테이너의 PID 1 이다.
+  컨테이너를 지우면(KILL 되어도) 그 안의 프로세스, 탭, 디스크 사본이 함께 사라지므로 ``python -m netlab
+  clean`` 하나로 아무것도 남지 않는다.
+- **손님의 루트 디스크** 는 랩 호스트 이미지(``images/labhost``)의 루트 파일 시스템으로 만든 ext4
+  (``/guest.img``)다. 노드 이미지와 같은 도구와 엔진이 들어 있고, 손님 커널의 모듈이 함께 있다.
+- **손님의 데이터 디스크** (``/var/lib/docker``)에는 실습 이미지(``netlab/lab:bookworm``)를 미리 load 해
+  둔다. UML 안에서는 프로세스 하나 만드는 데 수십 ms 가 들어, 이미지를 손님 안에서 load 하면 몇 분이
+  걸린다. 그래서 같은 엔진을 바깥 엔진 위의 보통 컨테이너에서 한 번 띄워 load 하고, 그 데이터 폴더를
+  ``mkfs.ext4 -d`` 로 디스크 파일로 만든다(:meth:`LabHost._prepare_disk`). 디스크는 라벨이 붙은 볼륨에
+  두고, 랩 호스트 레시피나 실습 이미지가 바뀔 때만 다시 만든다. 부팅할 때마다 사본으로 부팅한다.
+- **엔진에 닿는 길.** 손님 엔진은 손님 안의 유닉스 소켓에서 듣고, 손님 안의 ``socat`` 이 그 소켓을 탭 쪽
+  주소(``192.168.252.2:2375``)에 잇는다. 그 주소는 랩 호스트 컨테이너의 네트워크 네임스페이스 안에만
+  있다. 노트북은 바깥 엔진의 exec API 로 컨테이너 안에서 ``socat STDIO TCP:…`` 을 실행해 닿는다
+  (:class:`netlab.cluster._ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
+  바깥에서도 손님 엔진에 닿는 길은 없다.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import docker
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+from docker.models.containers import Container
+
+from . import engine, images
+from .resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
+from .wait import WaitTimeout, scaled, until
+
+#: 랩 호스트의 자원에 붙는 실습 라벨 값. 장들의 ``lab.cleanup()`` 은 이 라벨을 건드리지 않는다.
+LAB = "labhost"
+#: 랩 호스트 이미지 (``images/labhost``).
+IMAGE = images.image_tag("labhost")
+#: 랩 호스트 컨테이너의 이름. 한 엔진에 하나만 둔다.
+CONTAINER = "netlab-labhost"
+#: 데이터 디스크 볼륨 이름의 앞부분. 뒤에 레시피와 실습 이미지에서 만든 열쇠가 붙는다.
+DISK_VOLUME_PREFIX = "netlab-labhost-disk-"
+#: 데이터 디스크 볼륨의 열쇠 라벨.
+LABEL_DISK = "netlab.labhost.disk"
+#: 손님 쪽 탭 주소와 엔진 API 를 잇는 socat 의 포트 (랩 호스트 컨테이너의 네트워크 네임스페이스 안에서만 보인다).
+GUEST_IP = "192.168.252.2"
+API_PORT = 2375
+#: 손님 메모리. UML 은 이만큼을 컨테이너 안의 tmpfs(/run/uml) 파일로 잡는다.
+GUEST_MEMORY_MB = int(os.environ.get("NETLAB_LABHOST_MEM_MB", "3072"))
+#: 부팅에서 엔진이 답할 때까지 기다리는 시간(초). 이 기계에서는 약 40초다.
+BOOT_TIMEOUT = 300
+#: 데이터 디스크를 만드는 시간 제한(초). 이 기계에서는 약 1분이다.
+PREPARE_TIMEOUT = 600
+#: 데이터 디스크의 크기(성긴 파일이라 쓴 만큼만 자리를 차지한다).
+DISK_SIZE = "16G"
+
+Progress = Callable[[str], None]
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+class LabHostError(RuntimeError):
+    """랩 호스트를 만들거나 부팅하지 못했을 때. 메시지는 독자가 읽을 한국어 설명이다."""
+
+
+#: 데이터 디스크를 만드는 컨테이너의 명령. 바깥 엔진 위의 보통 컨테이너에서 손님과 같은 엔진(같은 이미지)을
+#: 띄워 실습 이미지를 load 받은 뒤(netlab 이 exec 터널로 넣는다), ``/disk/loaded`` 가 생기면 엔진을 멈추고
+#: 그 데이터 폴더를 ext4 디스크 파일로 만든다. 파일은 다 만든 뒤에 이름을 바꾸므로 반쯤 만든 디스크는 쓰이지 않는다.
+PREPARE_SCRIPT = """\
+set -e
+mount -o remount,rw /sys 2>/dev/null || true
+for d in /sys/fs/cgroup /sys/fs/cgroup/*; do
+  mount -o remount,rw "$d" 2>/dev/null || mount -o remount,bind,rw "$d" 2>/dev/null || true
+done
+rm -rf /disk/data /disk/docker.img.part /disk/loaded
+mkdir -p /disk/data
+dockerd --data-root /disk/data --host unix:///var/run/docker.sock --iptables=false --bridge=none \
+  --log-level warn &
+pid=$!
+while [ ! -e /disk/loaded ]; do
+  kill -0 "$pid" 2>/dev/null || { echo "dockerd 가 멈췄다"; exit 1; }
+  sleep 0.5
+done
+kill -TERM "$pid"; wait "$pid" || true
+rm -rf /disk/data/network /disk/data/swarm /disk/data/runtimes /disk/data/tmp
+mkfs.ext4 -q -F -L docker -E lazy_itable_init=1 -d /disk/data /disk/docker.img.part {size}
+rm -rf /disk/data /disk/loaded
+mv /disk/docker.img.part /disk/docker.img
+echo "netlab-prepare: done"
+"""
+
+
+def _outer_client() -> docker.DockerClient:
+    """랩 호스트를 띄우는 바깥 엔진. :func:`use` 가 ``DOCKER_HOST`` 를 손님 엔진으로 바꾼 뒤에도 처음의 엔진이다."""
+    if _STATE.outer is None:
+        _STATE.outer = engine.client()
+    return _STATE.outer
+
+
+@dataclass
+class _State:
+    outer: docker.DockerClient | None = None
+    active: LabHost | None = None
+    original_docker_host: str | None = field(default_factory=lambda: os.environ.get("DOCKER_HOST"))
+
+
+_STATE = _State()
+
+
+def disk_key(outer: docker.DockerClient) -> str:
+    """데이터 디스크의 열쇠: 랩 호스트 레시피의 해시와 실습 이미지의 ID. 둘 중 하나가 바뀌면 디스크를 새로 만든다."""
+    try:
+        lab_image = outer.images.get(LAB_IMAGE).id
+    except ImageNotFound:
+        raise LabHostError(f"바깥 엔진에 {LAB_IMAGE} 이미지가 없다. `python -m netlab images lab` 로 만든다.") from None
+    return hashlib.sha256(f"{images.recipe_hash('labhost')}:{lab_image}".encode()).hexdigest()[:12]
+
+
+class LabHost:
+    """떠 있는 랩 호스트 하나: 바깥 엔진의 컨테이너와, 그 안의 UML 커널 위에서 도는 손님 엔진."""
+
+    def __init__(self, outer: docker.DockerClient, container: Container) -> None:
+        from .cluster import _ExecTunnel  # cluster 가 host 를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
+
+        self.outer = outer
+        self.container = container
+        self._tunnel = _ExecTunnel(outer, container, ["socat", "STDIO", f"TCP:{GUEST_IP}:{API_PORT}"])
+        # 부팅 중에는 엔진이 아직 없으므로 "auto"(만들 때 버전을 묻는다)를 쓸 수 없다. 응답 확인은 버전을 고정한
+        # 짧은 클라이언트로 하고, 실제 클라이언트는 처음 쓸 때 만든다.
+        self._pinger = docker.DockerClient(base_url=self._tunnel.base_url, version="1.41", timeout=10)
+        self._client: docker.DockerClient | None = None
+
+    @property
+    def client(self) -> docker.DockerClient:
+        """손님 엔진의 도커 SDK 클라이언트 (API 버전은 엔진에 묻는다)."""
+        if self._client is None:
+            self._client = docker.DockerClient(
+                base_url=self._tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT
+            )
+        return self._client
+
+    @property
+    def engine_url(self) -> str:
+        """이 파이썬 프로세스 안의 터널 소켓 주소 (``DOCKER_HOST`` 로 줄 수 있다). 프로세스가 살아 있는 동안만 있다."""
+        return self._tunnel.base_url
+
+    @property
+    def cli(self) -> str:
+        """독자가 엔진 호스트의 터미널에서 손님 엔진에 같은 일을 시키는 명령의 앞부분."""
+        return f"docker exec {CONTAINER} docker -H tcp://{GUEST_IP}:{API_PORT}"
+
+    # -- 세우기 -------------------------------------------------------------------------
+    @classmethod
+    def up(cls, *, progress: Progress = _print) -> LabHost:
+        """랩 호스트를 띄운다. 같은 레시피와 디스크로 떠서 답하는 것이 있으면 그것을 쓴다.
+
+        처음이면 이미지 빌드(약 2분)와 데이터 디스크(약 1분)가 먼저다. 진행 상황을 줄 단위로 보여 준다.
+        """
+        started = time.monotonic()
+        outer = _outer_client()
+        images.build("labhost", progress=progress)
+        key = disk_key(outer)
+        volume = cls._prepare_disk(outer, key, progress)
+        container = cls._existing(outer, key)
+        if container is not None:
+            host = cls(outer, container)
+            if host.answers():
+                progress(f"랩 호스트가 이미 떠 있다: {host.describe()}")
+                return host
+            host.close()
+            progress("떠 있던 랩 호스트가 답하지 않아 지우고 다시 부팅한다.")
+            container.remove(force=True, v=True)
+        container = cls._boot(outer, volume, key, progress)
+        host = cls(outer, container)
+        host._wait_engine(progress)
+        progress(f"랩 호스트 준비: {host.describe()} ({time.monotonic() - started:.0f}초)")
+        return host
+
+    @staticmethod
+    def _existing(outer: docker.DockerClient, key: str) -> Container | None:
+        """같은 이미지와 디스크로 떠 있는 랩 호스트. 다른 것(옛 레시피, 멈춘 것)은 지운다."""
+        try:
+            container = outer.containers.get(CONTAINER)
+        except NotFound:
+            return None
+        if not is_ours(container.labels, LAB):
+            raise LabHostError(
+                f"이름이 {CONTAINER}인 컨테이너가 있지만 이 책의 것이 아니다. 지우지 않으니 직접 치운다."
+            )
+        image_ok = container.image.id == outer.images.get(IMAGE).id
+        if container.status == "running" and image_ok and container.labels.get(LABEL_DISK) == key:
+            return container
+        container.remove(force=True, v=True)
+        return None
+
+    @staticmethod
+    def _prepare_disk(outer: docker.DockerClient, key: str, progress: Progress) -> str:
+        """실습 이미지를 미리 load 한 데이터 디스크가 든 볼륨의 이름. 없으면 만든다 (모듈 설명 참고)."""
+        name = f"{DISK_VOLUME_PREFIX}{key}"
+        for volume in outer.volumes.list(filters={"label": f"{LABEL_BOOK}={BOOK}"}):
+            if volume.name.startswith(DISK_VOLUME_PREFIX) and volume.name != name and is_ours(volume.attrs["Labels"]):
+                try:
+                    volume.remove()
+                    progress(f"옛 데이터 디스크 볼륨 {volume.name} 을 지웠다.")
+                except APIError:
+                    pass  # 아직 옛 랩 호스트가 쓰고 있다
+        try:
+            outer.volumes.get(name)
+            if _disk_ready(outer, name):
+                return name
+        except NotFound:
+            outer.volumes.create(name, labels={**labels_for(LAB), LABEL_DISK: key})
+        started = time.monotonic()
+        progress(f"데이터 디스크를 만든다: {LAB_IMAGE} 를 미리 load 한 ext4 (볼륨 {name}, 약 1분)")
+        from .cluster import _ExecTunnel
+        from .host import full_capability_host_config
+
+        api = outer.api
+        created = api.create_container(
+            IMAGE,
+            command=["sh", "-c", PREPARE_SCRIPT.replace("{size}", DISK_SIZE)],
+            labels=labels_for(LAB),
+            host_config=full_capability_host_config(api, binds={name: {"bind": "/disk", "mode": "rw"}}),
+        )
+        prep = outer.containers.get(created["Id"])
+        tunnel = None
+        try:
+            prep.start()
+            tunnel = _ExecTunnel(outer, prep)
+            inner = docker.DockerClient(base_url=tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT)
+            until(lambda: _ping(inner), what="디스크를 만드는 엔진의 응답", timeout=60)
+            image = outer.images.get(LAB_IMAGE)
+            for message in inner.api.load_image(image.save(named=True)):
+                if "error" in message:
+                    raise LabHostError(f"{LAB_IMAGE} 를 load 하지 못했다: {message['error']}")
+            if inner.images.get(LAB_IMAGE).id != image.id:
+                raise LabHostError(f"load 한 {LAB_IMAGE} 의 ID 가 바깥 엔진의 것과 다르다.")
+            inner.close()
+            progress(f"  {LAB_IMAGE} load ({time.monotonic() - started:.0f}초), ext4 디스크로 만든다")
+            prep.exec_run(["touch", "/disk/loaded"])
+            status = prep.wait(timeout=PREPARE_TIMEOUT)["StatusCode"]
+            logs = prep.logs().decode(errors="replace")
+            if status != 0 or "netlab-prepare: done" not in logs:
+                raise LabHostError(f"데이터 디스크를 만들지 못했다 (종료 코드 {status}):\n{logs[-2000:]}")
+        finally:
+            if tunnel is not None:
+                tunnel.close()
+            prep.remove(force=True, v=True)
+        progress(f"  데이터 디스크 준비 ({time.monotonic() - started:.0f}초)")
+        return name
+
+    @staticmethod
+    def _boot(outer: docker.DockerClient, volume: str, key: str, progress: Progress) -> Container:
+        progress(f"랩 호스트를 부팅한다: UML 커널 + 엔진 (손님 메모리 {GUEST_MEMORY_MB} MB, 약 40초)")
+        return outer.containers.run(
+            IMAGE,
+            name=CONTAINER,
+            detach=True,
+            labels={**labels_for(LAB), LABEL_DISK: key},
+            network_mode="none",
+            cap_add=["NET_ADMIN"],
+            devices=["/dev/net/tun:/dev/net/tun:rwm"],
+            tmpfs={"/run/uml": f"exec,size={GUEST_MEMORY_MB + 256}m"},
+            volumes={volume: {"bind": "/disk", "mode": "ro"}},
+            environment={"LABHOST_MEM": f"{GUEST_MEMORY_MB}M"},
+        )
+
+    def _wait_engine(self, progress: Progress) -> None:
+        """손님 엔진이 답할 때까지 기다린다. 손님 init 이 콘솔에 쓰는 단계를 나오는 대로 보여 준다."""
+        shown: set[str] = set()
+
+        def step() -> bool:
+            self.container.reload()
+            if self.container.status != "running":
+                raise LabHostError("랩 호스트 컨테이너가 멈췄다. 부팅 기록의 끝:\n" + self.boot_log(40))
+            for line in self.boot_log().splitlines():
+                if line.startswith(("netlab-guest:", "netlab-host:")) and line not in shown:
+                    shown.add(line)
+                    name, _, rest = line.partition(": ")
+                    stage, _, uptime = rest.partition(" ")
+                    where = "손님" if name == "netlab-guest" else "컨테이너"
+                    progress(f"  {where}: {_STAGES.get(stage, stage)}" + (f" (부팅 뒤 {uptime}초)" if uptime else ""))
+            return self.answers()
+
+        try:
+            until(step, what="랩 호스트의 엔진 응답", timeout=BOOT_TIMEOUT, interval=1.0)
+        except WaitTimeout:
+            raise LabHostError(
+                f"랩 호스트의 엔진이 {scaled(BOOT_TIMEOUT):.0f}초 안에 답하지 않았다. 부팅 기록의 끝:\n"
+                + self.boot_log(40)
+            ) from None
+
+    # -- 상태 ---------------------------------------------------------------------------
+    def answers(self) -> bool:
+        return _ping(self._pinger)
+
+    def describe(self) -> str:
+        version = self.client.version()
+        return f"Docker Engine {version['Version']}, 커널 {version['KernelVersion']} (사용자 모드 리눅스)"
+
+    def boot_log(self, tail: int | str = "all") -> str:
+        """컨테이너의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계)."""
+        return self.container.logs(tail=tail).decode(errors="replace")
+
+    def close(self) -> None:
+        """이 프로세스의 터널과 클라이언트만 닫는다 (랩 호스트는 그대로 떠 있다)."""
+        for cli in (self._pinger, self._client):
+            if cli is not None:
+                try:
+                    cli.close()
+                except DockerException:
+                    pass
+        self._client = None
+        self._tunnel.close()
+
+    def down(self) -> None:
+        """랩 호스트 컨테이너를 지운다. 그 안의 UML 프로세스, 탭, 디스크 사본이 함께 사라진다.
+
+        데이터 디스크 볼륨(캐시)은 남는다. 그것까지 지우려면 ``python -m netlab clean`` 이다.
+        """
+        self.close()
+        try:
+            self.container.remove(force=True, v=True)
+        except NotFound:
+            pass
+        if _STATE.active is self:
+            _restore_engine()
+
+    def __repr__(self) -> str:
+        return f"LabHost({self.container.name!r}, {self.engine_url!r})"
+
+
+#: 부팅 단계의 한국어 이름.
+_STAGES = {
+    "disks": "루트 디스크와 데이터 디스크의 사본을 만들었다",
+    "kernel": "커널이 떴다",
+    "modules": "모듈(IPVS, ESP, 802.1Q, ipvlan, VXLAN, netem …)을 올렸다",
+    "network": "탭 쪽 주소와 엔진 API 중계를 켰다",
+    "modprobe-failed": "모듈 일부를 올리지 못했다",
+    "data-disk-failed": "데이터 디스크를 마운트하지 못했다",
+}
+
+
+def _ping(cli: docker.DockerClient) -> bool:
+    try:
+        return bool(cli.ping())
+    except (DockerException, OSError):
+        return False
+
+
+def _disk_ready(outer: docker.DockerClient, volume: str) -> bool:
+    """볼륨에 다 만든 디스크(``docker.img``)가 있는지. 짧은 컨테이너로 본다."""
+    try:
+        output = outer.containers.run(
+            IMAGE,
+            ["sh", "-c", "test -s /disk/docker.img && echo ready || echo missing"],
+            remove=True,
+            network_mode="none",
+            labels=labels_for(LAB),
+            volumes={volume: {"bind": "/disk", "mode": "ro"}},
+        )
+    except (APIError, DockerException):
+        return False
+    return output.decode().strip() == "ready"
+
+
+def find(outer: docker.DockerClient | None = None) -> LabHost | None:
+    """떠 있는 랩 호스트에 붙는다 (부팅하지 않는다). 없거나 답하지 않으면 None."""
+    outer = outer or _outer_client()
+    try:
+        container = outer.containers.get(CONTAINER)
+    except NotFound:
+        return None
+    if container.status != "running" or not is_ours(container.labels, LAB):
+        return None
+    host = LabHost(outer, container)
+    if host.answers():
+        return host
+    host.close()
+    return None
+
+
+def use(*, progress: Progress = _print) -> LabHost:
+    """이 파이썬 프로세스의 netlab 이 랩 호스트의 손님 엔진을 쓰게 한다 (필요하면 부팅한다).
+
+    ``DOCKER_HOST`` 를 터널 소켓으로 바꾸고 엔진 클라이언트와 커널 기능 시험의 기억을 비운다. 그 뒤의
+    ``netlab.lab(...)``, 호스트 보기, 클러스터는 모두 손님 엔진 위에서 돈다. 바깥 엔진은 그대로다.
+    """
+    from . import capabilities
+
+    if _STATE.active is not None and _STATE.active.answers():
+        return _STATE.active
+    _outer_client()  # 바꾸기 전에 바깥 엔진을 기억한다
+    host = LabHost.up(progress=progress)
+    _STATE.active = host
+    os.environ["DOCKER_HOST"] = host.engine_url
+    engine.reset_client()
+    capabilities.probe.cache_clear()
+    return host
+
+
+def _restore_engine() -> None:
+    from . import capabilities
+
+    _STATE.active = None
+    if _STATE.original_docker_host is None:
+        os.environ.pop("DOCKER_HOST", None)
+    else:
+        os.environ["DOCKER_HOST"] = _STATE.original_docker_host
+    engine.reset_client()
+    capabilities.probe.cache_clear()
