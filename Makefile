@@ -43,7 +43,7 @@ engine: venv
 	bash scripts/ensure-engine.sh $(BIN)/python
 
 images: engine
-	$(BIN)/python -m netlab images lab node
+	$(BIN)/python -m netlab images lab node labhost
 
 browser:
 	bash scripts/ensure-browser.sh

@@ -39,6 +39,8 @@ def _cmd_labhost(args: argparse.Namespace) -> int:
             host.close()
     else:  # probe
         host = labhost.use()
+        if host is None:
+            return 2
         for name, label, state in capabilities.probe().table_rows():
             print(f"{name:10} {state:6} {label}")
         host.close()

@@ -40,9 +40,17 @@ BLOCKS: dict[str, int] = {
     "lab-pets-macvlan": 220,
     "lab-pets-overlay": 230,
     "lab-multihost-bridge": 240,
+    "lab-kernel-host": 250,  # 실습 7: 랩 호스트의 손님 엔진에서 쓴다. 172.16.255 까지라 여섯 개뿐이다
 }
 
 BLOCK_SIZE = 10
+#: 블록이 열 개보다 작은 실습 (172.16.0.0/16 의 끝에 걸린 것).
+SMALL_BLOCKS: dict[str, int] = {"lab-kernel-host": 6}
+
+
+def block_size(lab: str) -> int:
+    """실습 ``lab`` 이 가진 /24 의 수 (보통 열 개)."""
+    return SMALL_BLOCKS.get(lab, BLOCK_SIZE)
 
 
 class UnknownLab(KeyError):
@@ -53,8 +61,8 @@ def subnet(lab: str, index: int = 0) -> ipaddress.IPv4Network:
     """실습 ``lab`` 의 ``index`` 번째 /24 서브넷."""
     if lab not in BLOCKS:
         raise UnknownLab(f"실습 이름 {lab!r} 이 netlab/addressing.py 의 BLOCKS 에 없다.")
-    if not 0 <= index < BLOCK_SIZE:
-        raise ValueError(f"서브넷 번호는 0 부터 {BLOCK_SIZE - 1} 까지다: {index}")
+    if not 0 <= index < block_size(lab):
+        raise ValueError(f"서브넷 번호는 0 부터 {block_size(lab) - 1} 까지다: {index}")
     third = BLOCKS[lab] + index
     return ipaddress.IPv4Network(f"172.16.{third}.0/24")
 

@@ -360,7 +360,7 @@ def start(name: str, *, echo: bool = True, summary: bool = True) -> Lab | Offlin
     if summary:
         info = engine_info()
         first = addressing.subnet(name, 0)
-        last = addressing.subnet(name, addressing.BLOCK_SIZE - 1)
+        last = addressing.subnet(name, addressing.block_size(name) - 1)
         print(f"실습 '{name}' 준비 완료")
         print(f"  엔진: Docker Engine {info.server_version} (API {info.api_version}), {info.os}")
         if not is_reference_generation(info.server_version):

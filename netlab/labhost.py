@@ -247,8 +247,10 @@ class LabHost:
         try:
             prep.start()
             tunnel = _ExecTunnel(outer, prep)
+            pinger = docker.DockerClient(base_url=tunnel.base_url, version="1.41", timeout=10)
+            until(lambda: _ping(pinger), what="디스크를 만드는 엔진의 응답", timeout=60)
+            pinger.close()
             inner = docker.DockerClient(base_url=tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT)
-            until(lambda: _ping(inner), what="디스크를 만드는 엔진의 응답", timeout=60)
             image = outer.images.get(LAB_IMAGE)
             for message in inner.api.load_image(image.save(named=True)):
                 if "error" in message:
@@ -400,17 +402,25 @@ def find(outer: docker.DockerClient | None = None) -> LabHost | None:
     return None
 
 
-def use(*, progress: Progress = _print) -> LabHost:
+def use(*, progress: Progress = _print) -> LabHost | None:
     """이 파이썬 프로세스의 netlab 이 랩 호스트의 손님 엔진을 쓰게 한다 (필요하면 부팅한다).
 
     ``DOCKER_HOST`` 를 터널 소켓으로 바꾸고 엔진 클라이언트와 커널 기능 시험의 기억을 비운다. 그 뒤의
     ``netlab.lab(...)``, 호스트 보기, 클러스터는 모두 손님 엔진 위에서 돈다. 바깥 엔진은 그대로다.
+    바깥 엔진이 없으면(Binder) 한국어로 이유를 말하고 None 을 돌려준다. 이어지는 ``netlab.lab()`` 은 오프라인이다.
     """
     from . import capabilities
 
     if _STATE.active is not None and _STATE.active.answers():
         return _STATE.active
-    _outer_client()  # 바꾸기 전에 바깥 엔진을 기억한다
+    try:
+        _outer_client()  # 바꾸기 전에 바깥 엔진을 기억한다
+    except engine.EngineUnavailable as exc:  # Binder 처럼 엔진이 없는 곳: 이유를 말하고 저장된 출력으로 읽게 한다
+        from .notebook import install_error_display
+
+        print(str(exc))
+        install_error_display(offline=True)
+        return None
     host = LabHost.up(progress=progress)
     _STATE.active = host
     os.environ["DOCKER_HOST"] = host.engine_url

@@ -71,7 +71,10 @@ class CleanupReport:
 def _remove_all(items: Iterable, lab: str | None, remove) -> int:
     count = 0
     for item in items:
-        attrs_labels = (item.attrs.get("Labels") or item.attrs.get("Config", {}).get("Labels")) or {}
+        attrs = item.attrs
+        attrs_labels = (
+            attrs.get("Labels") or attrs.get("Config", {}).get("Labels") or attrs.get("Spec", {}).get("Labels")
+        ) or {}  # 네트워크와 볼륨, 컨테이너, 스웜 서비스의 라벨 자리
         if not is_ours(attrs_labels, lab):
             continue  # 필터가 틀려도 독자의 자원은 지우지 않는다
         try:
@@ -100,6 +103,13 @@ def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool
     """
     report = CleanupReport()
     flt = book_filter(lab)
+    # 이 엔진이 스웜 매니저이면(랩 호스트의 손님 엔진) 라벨이 붙은 서비스부터 지운다: 서비스가 쓰는 오버레이는
+    # 지워지지 않는다. 매니저가 아닌 엔진은 서비스 목록을 거절하므로(503) 건너뛴다.
+    try:
+        services = client.services.list(filters={"label": flt["label"]})
+    except APIError:
+        services = []
+    _remove_all(services, lab, lambda svc: svc.remove())
     # 네트워크를 먼저 지운다: 원격 IPAM 플러그인이 컨테이너로 떠 있으면, 그 컨테이너가 살아 있을 때
     # 네트워크를 지워야 엔진이 주소와 풀을 플러그인에 돌려줄 수 있다 (아니면 엔진이 30초씩 기다린다).
     networks = client.networks.list(filters=flt)

@@ -55,6 +55,44 @@ def bench_cluster(results: dict[str, float]) -> None:
     owner.cleanup(quiet=True)
 
 
+def bench_labhost(results: dict[str, float]) -> None:
+    """랩 호스트(사용자 모드 리눅스): 이미지 빌드(레시피가 그대로면 확인만), 데이터 디스크, 부팅, 손님 안의 일."""
+    from netlab import labhost
+    from netlab.resources import cleanup
+
+    quiet = lambda _line: None  # noqa: E731
+    outer = netlab.engine.client()
+    cleanup(outer, labhost.LAB)  # 떠 있는 랩 호스트와 데이터 디스크를 지우고 처음부터 잰다
+    timed("랩 호스트 이미지 (빌드 또는 확인)", lambda: images.build("labhost", progress=quiet), results)
+    made: list[labhost.LabHost] = []
+    timed("랩 호스트 데이터 디스크 + 부팅 (새로)", lambda: made.append(labhost.LabHost.up(progress=quiet)), results)
+    host = made[0]
+    host.down()
+    timed("랩 호스트 부팅 (디스크는 있을 때)", lambda: made.append(labhost.LabHost.up(progress=quiet)), results)
+    host = made[1]
+    timed("손님 엔진에서 능력 시험", lambda: netlab.capabilities._run_tests(host.client), results)
+    timed(
+        "손님 엔진에서 컨테이너 하나 (run, wait, rm)",
+        lambda: host.client.containers.run(netlab.LAB_IMAGE, ["true"], remove=True, network_mode="none"),
+        results,
+    )
+    timed(
+        "실습 7(랩 호스트) 전체 실행",
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "refresh.py"),
+                "--dry-run",
+                str(ROOT / "labs" / "07-kernel-lab-host.ipynb"),
+            ],
+            check=True,
+            capture_output=True,
+        ),
+        results,
+    )
+    host.close()
+
+
 def main() -> int:
     results: dict[str, float] = {}
     timed("이미지 최신 확인 (netlab images)", lambda: images.build("lab", progress=lambda _: None), results)
@@ -87,6 +125,7 @@ def main() -> int:
         results,
     )
     bench_cluster(results)
+    bench_labhost(results)
     out = ROOT / "_build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -8,7 +8,7 @@ from netlab import addressing
 def test_blocks_do_not_overlap():
     seen: dict[int, str] = {}
     for lab, start in addressing.BLOCKS.items():
-        for third in range(start, start + addressing.BLOCK_SIZE):
+        for third in range(start, start + addressing.block_size(lab)):
             assert third not in seen, f"{lab} 와 {seen.get(third)} 의 주소 블록이 172.16.{third}.0/24 에서 겹친다"
             seen[third] = lab
     assert max(seen) <= 255
@@ -18,7 +18,7 @@ def test_subnets_stay_outside_docker_default_pools():
     pools = [ipaddress.ip_network(f"172.{n}.0.0/16") for n in range(17, 32)]
     pools.append(ipaddress.ip_network("192.168.0.0/16"))
     for lab in addressing.BLOCKS:
-        for index in range(addressing.BLOCK_SIZE):
+        for index in range(addressing.block_size(lab)):
             net = addressing.subnet(lab, index)
             assert not any(net.overlaps(pool) for pool in pools), net
 
@@ -34,3 +34,5 @@ def test_unknown_lab_and_bad_index_are_explained():
         addressing.subnet("no-such-lab")
     with pytest.raises(ValueError, match="0 부터 9"):
         addressing.subnet("bridge", 10)
+    with pytest.raises(ValueError, match="0 부터 5"):
+        addressing.subnet("lab-kernel-host", 6)
