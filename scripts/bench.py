@@ -22,6 +22,15 @@ def timed(label: str, fn, results: dict[str, float]) -> None:
     print(f"{label:40} {results[label]:7.2f}초", flush=True)
 
 
+def run_notebook(relative: str) -> None:
+    """노트북 하나를 처음부터 끝까지 실행한다 (저장하지 않는다: ``refresh.py --dry-run``)."""
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "refresh.py"), "--dry-run", str(ROOT / relative)],
+        check=True,
+        capture_output=True,
+    )
+
+
 def bench_cluster(results: dict[str, float]) -> None:
     """3노드 클러스터를 새로 세우고, 다른 실습으로 그 스웜에 붙었다가 떠나고, 내린다."""
     from netlab import attach
@@ -76,20 +85,7 @@ def bench_labhost(results: dict[str, float]) -> None:
         lambda: host.client.containers.run(netlab.LAB_IMAGE, ["true"], remove=True, network_mode="none"),
         results,
     )
-    timed(
-        "실습 7(랩 호스트) 전체 실행",
-        lambda: subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "scripts" / "refresh.py"),
-                "--dry-run",
-                str(ROOT / "labs" / "07-kernel-lab-host.ipynb"),
-            ],
-            check=True,
-            capture_output=True,
-        ),
-        results,
-    )
+    timed("실습 7(랩 호스트) 전체 실행", lambda: run_notebook("labs/07-kernel-lab-host.ipynb"), results)
     host.close()
 
 
@@ -110,20 +106,7 @@ def main() -> int:
         ),
         results,
     )
-    timed(
-        "6장(브리지) 전체 실행",
-        lambda: subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "scripts" / "refresh.py"),
-                "--dry-run",
-                str(ROOT / "chapters" / "06-bridge.ipynb"),
-            ],
-            check=True,
-            capture_output=True,
-        ),
-        results,
-    )
+    timed("6장(브리지) 전체 실행", lambda: run_notebook("chapters/06-bridge.ipynb"), results)
     bench_cluster(results)
     bench_labhost(results)
     out = ROOT / "_build" / "bench.json"
