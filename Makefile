@@ -48,11 +48,18 @@ images: engine
 browser:
 	bash scripts/ensure-browser.sh
 
+# 랩 호스트를 쓰는 노트북(14장, 실습 7)은 마지막 셀에서 랩 호스트를 내린다. 여기서는 NETLAB_LABHOST_KEEP=1 로
+# 켜 둔 채 다음 노트북이 다시 쓰게 하고(부팅 한 번 아낀다), 끝나면 성공이든 실패든 내린다.
+KEEP_LABHOST := NETLAB_LABHOST_KEEP=1
+DOWN_LABHOST := $(BIN)/python -m netlab labhost down >/dev/null
+
 test: lint engine images browser book
-	$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider
+	$(KEEP_LABHOST) $(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider; \
+	  status=$$?; $(DOWN_LABHOST) || status=$$((status ? status : 1)); exit $$status
 
 notebooks: engine images
-	$(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider
+	$(KEEP_LABHOST) $(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider; \
+	  status=$$?; $(DOWN_LABHOST) || status=$$((status ? status : 1)); exit $$status
 
 lab: engine images
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r binder/requirements-lab.txt

@@ -21,8 +21,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 def _cmd_labhost(args: argparse.Namespace) -> int:
     if args.action == "up":
-        host = labhost.LabHost.up()
-        print(f"손님 엔진에 닿는 명령: {host.cli} …")
+        host = labhost.LabHost.up(guests=args.guests)
+        for guest in host.guests.values():
+            print(f"손님 {guest.name} 의 엔진에 닿는 명령: {guest.cli} …")
         host.close()
     elif args.action == "down":
         host = labhost.find()
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("doctor", help="엔진과 이미지 상태를 보여 준다").set_defaults(func=_cmd_doctor)
     uml = sub.add_parser("labhost", help="IPVS, ESP, 802.1Q, ipvlan 이 있는 커널(사용자 모드 리눅스) 위의 엔진")
     uml.add_argument("action", choices=["up", "down", "status", "probe"], help="부팅, 지우기, 상태, 커널 기능 시험")
+    uml.add_argument(
+        "--guests", type=int, default=1, help=f"up: 띄울 손님 커널 수 (1~{labhost.MAX_GUESTS}, 여러 노드 실험은 2)"
+    )
     uml.set_defaults(func=_cmd_labhost)
     args = parser.parse_args(argv)
     try:

@@ -44,7 +44,9 @@ ETH_IPV6 = 0x86DD
 IP_ICMP = 1
 IP_TCP = 6
 IP_UDP = 17
-_PROTO_NAMES = {IP_ICMP: "icmp", IP_TCP: "tcp", IP_UDP: "udp"}
+#: IPsec ESP (RFC 4303). 머리는 SPI 4바이트와 순번 4바이트뿐이고, 그 뒤는 암호문이다.
+IP_ESP = 50
+_PROTO_NAMES = {IP_ICMP: "icmp", IP_TCP: "tcp", IP_UDP: "udp", IP_ESP: "esp"}
 _ICMP_NAMES = {0: "echo reply", 3: "unreachable", 8: "echo request", 11: "time exceeded"}
 _TCP_FLAGS = ((0x02, "S"), (0x10, "."), (0x01, "F"), (0x04, "R"), (0x08, "P"))
 
@@ -85,6 +87,9 @@ class Frame:
     tcp_flags: str = ""
     icmp_type: int | None = None
     icmp_code: int | None = None
+    #: ESP 의 SPI(어느 보안 연관으로 암호화했는가)와 순번. ESP 가 아니면 None.
+    spi: int | None = None
+    esp_seq: int | None = None
     payload: bytes = b""
 
     @property
@@ -146,6 +151,8 @@ class Packet:
                 text += f" {i.icmp_name}"
         elif o.icmp_name:
             text += f" {o.icmp_name}"
+        elif o.spi is not None:
+            text += f" spi 0x{o.spi:08x} seq {o.esp_seq}"
         return text
 
 
@@ -194,6 +201,9 @@ def _parse_l3(data: bytes, ethertype: int, src_mac: str = "", dst_mac: str = "")
         fields.update(sport=sport, dport=dport, tcp_flags=names, payload=l4[(l4[12] >> 4) * 4 :])
     elif proto == IP_ICMP and len(l4) >= 4:
         fields.update(icmp_type=l4[0], icmp_code=l4[1], payload=l4[4:])
+    elif proto == IP_ESP and len(l4) >= 8:
+        spi, seq = struct.unpack("!II", l4[0:8])
+        fields.update(spi=spi, esp_seq=seq, payload=l4[8:])
     else:
         fields.update(payload=l4)
     return Frame(**base, **fields)
@@ -302,7 +312,7 @@ def plain_row(packet: Packet) -> list[str]:
         _hostport(o.src_ip or o.src_mac, o.sport),
         _hostport(o.dst_ip or o.dst_mac, o.dport),
         o.proto_name,
-        o.tcp_flags or o.icmp_name or "-",
+        o.tcp_flags or o.icmp_name or (f"spi 0x{o.spi:08x} seq {o.esp_seq}" if o.spi is not None else "-"),
         str(packet.length),
     ]
 

@@ -99,9 +99,9 @@ class EngineInfo:
     plugins_network: tuple[str, ...] = field(default_factory=tuple)
 
 
-def engine_info() -> EngineInfo:
-    """``docker version`` 과 ``docker info`` 에서 교재에 필요한 것만 모은다."""
-    cli = client()
+def engine_info(cli: docker.DockerClient | None = None) -> EngineInfo:
+    """``docker version`` 과 ``docker info`` 에서 교재에 필요한 것만 모은다 (기본은 이 프로세스의 엔진)."""
+    cli = cli or client()
     version = cli.version()
     info = cli.info()
     plugins = info.get("Plugins") or {}

@@ -66,15 +66,41 @@ def _normalise_ports(ports: Mapping[str | int, Any] | None, *, expose: bool) -> 
     return result
 
 
+def container_sh(target: Container, command: str, *, timeout: float = 15) -> ExecResult:
+    """컨테이너 안에서 셸 명령을 실행한다(그 컨테이너가 속한 엔진에서). ``timeout`` 초가 지나면 명령을 끊는다."""
+    # 표준 오류를 셸 안에서 표준 출력에 합친다. 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어
+    # 보내므로, 엔진에 두 흐름을 맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
+    wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
+    api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
+    exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
+    try:
+        # 명령은 timeout 초 뒤에 KILL 된다. 그 뒤로도 스트림이 닫히지 않으면(바쁜 기계의 노드 엔진)
+        # 셀이 멈춰 있지 않고 알린다 (netlab.execstream)
+        output = exec_output(api, exec_id, timeout + 30)
+    except ExecStreamTimeout as exc:
+        raise ExecStreamTimeout(f"{target.name} 안의 명령이 끝나지 않았다: {command}\n  {exc}") from None
+    # 스트림이 닫힌 직후에는 종료 코드가 아직 기록되지 않았을 수 있다
+    state = until(
+        lambda: api.exec_inspect(exec_id),
+        lambda info: not info.get("Running") and info.get("ExitCode") is not None,
+        what=f"{target.name} 안의 명령의 종료 코드",
+        timeout=10,
+        interval=0.02,
+    )
+    text = output.decode("utf-8", errors="replace")
+    return ExecResult(command=command, exit_code=state["ExitCode"], output=text)
+
+
 class Lab:
     """한 노트북의 실습. 이름 접두사, 라벨, 주소 블록, 정리를 한곳에서 맡는다."""
 
-    def __init__(self, name: str, *, echo: bool = True) -> None:
+    def __init__(self, name: str, *, echo: bool = True, engine: docker.DockerClient | None = None) -> None:
         self.name = name
         self.prefix = f"nl-{name}"
         self.echo = echo
         self._host = None
-        self.client: docker.DockerClient = client()
+        # 보통은 이 프로세스의 엔진이다. 여러 엔진을 함께 쓰는 실험(랩 호스트의 두 손님)은 엔진마다 Lab 을 하나씩 둔다.
+        self.client: docker.DockerClient = engine or client()
 
     # -- 이름과 주소 ---------------------------------------------------------
     def n(self, short: str) -> str:
@@ -272,27 +298,7 @@ class Lab:
     def sh(self, container: Container | str, command: str, *, timeout: float = 15) -> ExecResult:
         """컨테이너 안에서 셸 명령을 실행한다. ``timeout`` 초가 지나면 명령을 끊는다."""
         target = self.client.containers.get(container) if isinstance(container, str) else container
-        # 표준 오류를 셸 안에서 표준 출력에 합친다. 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어
-        # 보내므로, 엔진에 두 흐름을 맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
-        wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
-        api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
-        exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
-        try:
-            # 명령은 timeout 초 뒤에 KILL 된다. 그 뒤로도 스트림이 닫히지 않으면(바쁜 기계의 노드 엔진)
-            # 셀이 멈춰 있지 않고 알린다 (netlab.execstream)
-            output = exec_output(api, exec_id, timeout + 30)
-        except ExecStreamTimeout as exc:
-            raise ExecStreamTimeout(f"{target.name} 안의 명령이 끝나지 않았다: {command}\n  {exc}") from None
-        # 스트림이 닫힌 직후에는 종료 코드가 아직 기록되지 않았을 수 있다
-        state = until(
-            lambda: api.exec_inspect(exec_id),
-            lambda info: not info.get("Running") and info.get("ExitCode") is not None,
-            what=f"{target.name} 안의 명령의 종료 코드",
-            timeout=10,
-            interval=0.02,
-        )
-        text = output.decode("utf-8", errors="replace")
-        return ExecResult(command=command, exit_code=state["ExitCode"], output=text)
+        return container_sh(target, command, timeout=timeout)
 
     def ip_of(self, container: Container, network: Network | str) -> str:
         """컨테이너가 그 네트워크에서 받은 IPv4 주소."""
@@ -345,11 +351,16 @@ class OfflineLab:
         return f"OfflineLab({self.name!r}): 엔진 없음"
 
 
-def start(name: str, *, echo: bool = True, summary: bool = True) -> Lab | OfflineLab:
-    """노트북의 첫 셀. 엔진에 연결하고, 지난 실행이 남긴 이 실습의 자원을 지운다."""
+def start(
+    name: str, *, echo: bool = True, summary: bool = True, engine: docker.DockerClient | None = None
+) -> Lab | OfflineLab:
+    """노트북의 첫 셀. 엔진에 연결하고, 지난 실행이 남긴 이 실습의 자원을 지운다.
+
+    ``engine`` 을 주면 이 프로세스의 엔진 대신 그 엔진을 쓴다 (예: ``host.guest(2).client``).
+    """
     addressing.subnet(name)  # 등록되지 않은 실습 이름이면 여기서 바로 알린다
     try:
-        lab = Lab(name, echo=echo)
+        lab = Lab(name, echo=echo, engine=engine)
     except EngineUnavailable as exc:
         from .notebook import install_error_display
 
@@ -358,7 +369,7 @@ def start(name: str, *, echo: bool = True, summary: bool = True) -> Lab | Offlin
         return OfflineLab(name, str(exc))
     cleanup(lab.client, name)
     if summary:
-        info = engine_info()
+        info = engine_info(lab.client)
         first = addressing.subnet(name, 0)
         last = addressing.subnet(name, addressing.block_size(name) - 1)
         print(f"실습 '{name}' 준비 완료")

@@ -47,6 +47,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
 from . import engine, images
+from .lab import ExecResult, container_sh
 from .resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
 from .wait import WaitTimeout, scaled, until
 
@@ -60,9 +61,16 @@ CONTAINER = "netlab-labhost"
 DISK_VOLUME_PREFIX = "netlab-labhost-disk-"
 #: 데이터 디스크 볼륨의 열쇠 라벨.
 LABEL_DISK = "netlab.labhost.disk"
-#: 손님 쪽 탭 주소와 엔진 API 를 잇는 socat 의 포트 (랩 호스트 컨테이너의 네트워크 네임스페이스 안에서만 보인다).
-GUEST_IP = "192.168.252.2"
+#: 손님들의 언더레이: 랩 호스트 컨테이너 안의 브리지 ``br0`` (``.1``)와 손님 n 의 주소(``.n+1``).
+#: 컨테이너의 네트워크 네임스페이스 안에만 있어서 이 기계의 다른 곳에서는 보이지 않는다.
+UNDERLAY = "192.168.252.0/24"
+UNDERLAY_BRIDGE = "br0"
+#: 손님 엔진 API 를 잇는 socat 의 포트 (손님 주소에서만 듣는다).
 API_PORT = 2375
+#: 손님들의 스웜이 쓰는 컨트롤 플레인 포트.
+SWARM_PORT = 2377
+#: 한 랩 호스트에 띄울 수 있는 손님 수의 상한 (여러 노드 실험은 2 를 쓴다).
+MAX_GUESTS = 3
 #: 손님 메모리. UML 은 이만큼을 컨테이너 안의 tmpfs(/run/uml) 파일로 잡는다.
 GUEST_MEMORY_MB = int(os.environ.get("NETLAB_LABHOST_MEM_MB", "3072"))
 #: 부팅에서 엔진이 답할 때까지 기다리는 시간(초). 이 기계에서는 약 40초다.
@@ -73,6 +81,24 @@ PREPARE_TIMEOUT = 600
 DISK_SIZE = "16G"
 
 Progress = Callable[[str], None]
+
+
+def guest_ip(number: int) -> str:
+    """손님 ``number`` 의 언더레이 주소 (1번이 ``192.168.252.2``)."""
+    return f"192.168.252.{number + 1}"
+
+
+def guest_name(number: int) -> str:
+    """손님의 호스트 이름: 1번은 ``labhost``, 나머지는 ``labhost2`` 처럼 번호를 붙인다."""
+    return "labhost" if number == 1 else f"labhost{number}"
+
+
+def _guest_log(number: int) -> str:
+    return f"/var/log/labhost/guest{number}.log"
+
+
+#: 1번 손님의 주소 (예전 이름, 테스트와 독자의 명령줄에서 쓴다).
+GUEST_IP = guest_ip(1)
 
 
 def _print(line: str) -> None:
@@ -102,7 +128,7 @@ while [ ! -e /disk/loaded ]; do
   sleep 0.5
 done
 kill -TERM "$pid"; wait "$pid" || true
-rm -rf /disk/data/network /disk/data/swarm /disk/data/runtimes /disk/data/tmp
+rm -rf /disk/data/network /disk/data/swarm /disk/data/runtimes /disk/data/tmp /disk/data/engine-id
 mkfs.ext4 -q -F -L docker -E lazy_itable_init=1 -d /disk/data /disk/docker.img.part {size}
 rm -rf /disk/data /disk/loaded
 mv /disk/docker.img.part /disk/docker.img
@@ -136,15 +162,17 @@ def disk_key(outer: docker.DockerClient) -> str:
     return hashlib.sha256(f"{images.recipe_hash('labhost')}:{lab_image}".encode()).hexdigest()[:12]
 
 
-class LabHost:
-    """떠 있는 랩 호스트 하나: 바깥 엔진의 컨테이너와, 그 안의 UML 커널 위에서 도는 손님 엔진."""
+class Guest:
+    """랩 호스트 안의 손님 커널 하나와 그 위의 엔진. 번호 1 이 기본 손님이고, 2 부터는 여러 노드 실험용이다."""
 
-    def __init__(self, outer: docker.DockerClient, container: Container) -> None:
+    def __init__(self, host: LabHost, number: int) -> None:
         from .cluster import _ExecTunnel  # cluster 가 host 를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
 
-        self.outer = outer
-        self.container = container
-        self._tunnel = _ExecTunnel(outer, container, ["socat", "STDIO", f"TCP:{GUEST_IP}:{API_PORT}"])
+        self.host = host
+        self.number = number
+        self.ip = guest_ip(number)
+        self.name = guest_name(number)
+        self._tunnel = _ExecTunnel(host.outer, host.container, ["socat", "STDIO", f"TCP:{self.ip}:{API_PORT}"])
         # 부팅 중에는 엔진이 아직 없으므로 "auto"(만들 때 버전을 묻는다)를 쓸 수 없다. 응답 확인은 버전을 고정한
         # 짧은 클라이언트로 하고, 실제 클라이언트는 처음 쓸 때 만든다.
         self._pinger = docker.DockerClient(base_url=self._tunnel.base_url, version="1.41", timeout=10)
@@ -152,7 +180,7 @@ class LabHost:
 
     @property
     def client(self) -> docker.DockerClient:
-        """손님 엔진의 도커 SDK 클라이언트 (API 버전은 엔진에 묻는다)."""
+        """이 손님 엔진의 도커 SDK 클라이언트 (API 버전은 엔진에 묻는다)."""
         if self._client is None:
             self._client = docker.DockerClient(
                 base_url=self._tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT
@@ -166,16 +194,79 @@ class LabHost:
 
     @property
     def cli(self) -> str:
-        """독자가 엔진 호스트의 터미널에서 손님 엔진에 같은 일을 시키는 명령의 앞부분."""
-        return f"docker exec {CONTAINER} docker -H tcp://{GUEST_IP}:{API_PORT}"
+        """독자가 엔진 호스트의 터미널에서 이 손님 엔진에 같은 일을 시키는 명령의 앞부분."""
+        return f"docker exec {CONTAINER} docker -H tcp://{self.ip}:{API_PORT}"
+
+    def answers(self) -> bool:
+        return _ping(self._pinger)
+
+    def boot_log(self, tail: int | None = None) -> str:
+        """이 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계). 1번은 컨테이너 로그, 나머지는 파일이다."""
+        if self.number == 1:
+            return self.host.container.logs(tail=tail if tail is not None else "all").decode(errors="replace")
+        cut = f" | tail -n {int(tail)}" if tail is not None else ""
+        result = self.host.container.exec_run(["sh", "-c", f"cat {_guest_log(self.number)} 2>/dev/null{cut}"])
+        return result.output.decode(errors="replace")
+
+    def close(self) -> None:
+        for cli in (self._pinger, self._client):
+            if cli is not None:
+                try:
+                    cli.close()
+                except DockerException:
+                    pass
+        self._client = None
+        self._tunnel.close()
+
+    def __repr__(self) -> str:
+        return f"Guest({self.name!r}, {self.ip!r})"
+
+
+class LabHost:
+    """떠 있는 랩 호스트 하나: 바깥 엔진의 컨테이너와, 그 안의 UML 커널(손님)들 위에서 도는 엔진들.
+
+    손님들은 컨테이너 안의 브리지 ``br0``(``192.168.252.0/24``)를 언더레이로 함께 쓴다. 그 브리지는 컨테이너의
+    네트워크 네임스페이스에만 있으므로, 거기서 잡은 패킷(:meth:`sh` 로 tcpdump)은 손님 사이의 선 위의 패킷이다.
+    """
+
+    def __init__(self, outer: docker.DockerClient, container: Container) -> None:
+        self.outer = outer
+        self.container = container
+        self.guests: dict[int, Guest] = {1: Guest(self, 1)}
+
+    @property
+    def first(self) -> Guest:
+        return self.guests[1]
+
+    @property
+    def client(self) -> docker.DockerClient:
+        """1번 손님 엔진의 도커 SDK 클라이언트."""
+        return self.first.client
+
+    @property
+    def engine_url(self) -> str:
+        return self.first.engine_url
+
+    @property
+    def cli(self) -> str:
+        return self.first.cli
+
+    def guest(self, number: int) -> Guest:
+        """번호가 ``number`` 인 손님. 아직 띄우지 않았으면 :meth:`add_guests` 를 먼저 부른다."""
+        if number not in self.guests:
+            raise LabHostError(f"손님 {number} 은 아직 없다. LabHost.up(guests={number}) 로 띄운다.")
+        return self.guests[number]
 
     # -- 세우기 -------------------------------------------------------------------------
     @classmethod
-    def up(cls, *, progress: Progress = _print) -> LabHost:
+    def up(cls, *, guests: int = 1, progress: Progress = _print) -> LabHost:
         """랩 호스트를 띄운다. 같은 레시피와 디스크로 떠서 답하는 것이 있으면 그것을 쓴다.
 
+        ``guests`` 는 필요한 손님 수다(여러 노드 실험은 2). 떠 있는 랩 호스트에 손님이 모자라면 더 띄운다.
         처음이면 이미지 빌드(약 2분)와 데이터 디스크(약 1분)가 먼저다. 진행 상황을 줄 단위로 보여 준다.
         """
+        if not 1 <= guests <= MAX_GUESTS:
+            raise LabHostError(f"손님 수는 1~{MAX_GUESTS} 다: {guests}")
         started = time.monotonic()
         outer = _outer_client()
         images.build("labhost", progress=progress)
@@ -184,18 +275,95 @@ class LabHost:
         container = cls._existing(outer, key)
         if container is not None:
             host = cls(outer, container)
-            if host.answers():
+            if host.first.answers():
+                host.attach_running_guests()
                 progress(f"랩 호스트가 이미 떠 있다: {host.describe()}")
+                if guests > 1:
+                    host.add_guests(guests, progress=progress)
                 return host
             host.close()
             progress("떠 있던 랩 호스트가 답하지 않아 지우고 다시 부팅한다.")
             container.remove(force=True, v=True)
         container = cls._boot(outer, volume, key, progress)
         host = cls(outer, container)
-        host._wait_engine(progress)
+        # 손님들은 함께 부팅한다: 1번은 컨테이너의 시작 명령이고, 나머지는 바로 exec 로 띄운다
+        for number in range(2, guests + 1):
+            host._start_guest(number, progress)
+        for number in range(1, guests + 1):
+            host._wait_guest(number, progress)
         progress(f"랩 호스트 준비: {host.describe()} ({time.monotonic() - started:.0f}초)")
         return host
 
+    def add_guests(self, count: int, *, progress: Progress = _print) -> list[Guest]:
+        """손님이 ``count`` 개가 되도록 더 띄운다 (이미 떠 있는 손님은 그대로 둔다). 모든 손님을 돌려준다."""
+        if not 1 <= count <= MAX_GUESTS:
+            raise LabHostError(f"손님 수는 1~{MAX_GUESTS} 다: {count}")
+        missing = [n for n in range(2, count + 1) if not self._guest_alive(n)]
+        for number in missing:
+            self._start_guest(number, progress)
+        for number in range(2, count + 1):
+            self._wait_guest(number, progress)
+        return [self.guests[n] for n in range(1, count + 1)]
+
+    def attach_running_guests(self) -> list[Guest]:
+        """이미 떠서 답하는 2번 이후의 손님들을 이 객체에 붙인다 (다른 프로세스가 띄운 것도)."""
+        for number in range(2, MAX_GUESTS + 1):
+            if number in self.guests:
+                continue
+            if self._guest_alive(number):
+                guest = Guest(self, number)
+                if guest.answers():
+                    self.guests[number] = guest
+                else:
+                    guest.close()
+        return list(self.guests.values())
+
+    def stop_guest(self, number: int) -> None:
+        """2번 이후의 손님 하나를 끈다: UML 에 SIGTERM(즉시 꺼진다), 그 손님의 탭과 디스크 사본도 지운다."""
+        if number == 1:
+            raise LabHostError("1번 손님은 랩 호스트 컨테이너 자신이다. 끄려면 down() 이다.")
+        guest = self.guests.pop(number, None)
+        if guest is not None:
+            guest.close()
+        script = (
+            f"pid=$(cat /run/uml/guest{number}/pid 2>/dev/null) && kill -TERM $pid; "
+            f'for i in $(seq 1 100); do [ -n "$pid" ] && kill -0 $pid 2>/dev/null || break; sleep 0.1; done; '
+            f'[ -n "$pid" ] && kill -0 $pid 2>/dev/null && kill -KILL $pid; '
+            f"ip link del tap{number} 2>/dev/null; rm -rf /var/lib/labhost/{number} /run/uml/guest{number}; true"
+        )
+        self.sh(script, timeout=30)
+
+    def release(self) -> None:
+        """노트북의 마지막 셀: 랩 호스트를 내린다. ``NETLAB_LABHOST_KEEP=1`` 이면 다음 노트북을 위해 켜 둔다.
+
+        켜 둘 때도 손님 스웜을 풀고 2번 이후의 손님을 꺼서, 1번 손님 하나만 있는 처음 모습으로 돌린다.
+        ``make test`` 가 이렇게 해서 노트북마다 부팅하지 않고, 끝에서 ``python -m netlab labhost down`` 으로 내린다.
+        """
+        if os.environ.get("NETLAB_LABHOST_KEEP") == "1":
+            self.leave_swarm()
+            for number in sorted(self.guests):
+                if number > 1:
+                    self.stop_guest(number)
+            self.close()
+            if _STATE.active is self:
+                _restore_engine()
+        else:
+            self.down()
+
+    def _guest_alive(self, number: int) -> bool:
+        """손님 ``number`` 의 UML 이 떠 있거나 부팅 중인지 (엔진이 아직 답하지 않아도)."""
+        if number in self.guests and self.guests[number].answers():
+            return True
+        result = self.container.exec_run(["sh", "-c", f"test -e /run/uml/guest{number}/pid && echo yes"])
+        return b"yes" in result.output
+
+    def _start_guest(self, number: int, progress: Progress) -> None:
+        progress(f"손님 {guest_name(number)} 를 부팅한다 ({guest_ip(number)}, 손님 메모리 {GUEST_MEMORY_MB} MB)")
+        result = self.container.exec_run(["/usr/local/bin/netlab-labhost-boot", str(number)], detach=True)
+        if result.exit_code not in (0, None):
+            raise LabHostError(f"손님 {number} 의 부팅 스크립트를 시작하지 못했다: {result.output!r}")
+
+    # -- 데이터 디스크 -------------------------------------------------------------------
     @staticmethod
     def _existing(outer: docker.DockerClient, key: str) -> Container | None:
         """같은 이미지와 디스크로 떠 있는 랩 호스트. 다른 것(옛 레시피, 멈춘 것)은 지운다."""
@@ -282,61 +450,113 @@ class LabHost:
             network_mode="none",
             cap_add=["NET_ADMIN"],
             devices=["/dev/net/tun:/dev/net/tun:rwm"],
-            tmpfs={"/run/uml": f"exec,size={GUEST_MEMORY_MB + 256}m"},
+            # 손님마다 메모리만큼의 파일을 잡는다. tmpfs 의 크기는 상한일 뿐이라 띄운 손님 수만큼만 쓴다.
+            tmpfs={"/run/uml": f"exec,size={MAX_GUESTS * GUEST_MEMORY_MB + 256}m"},
             volumes={volume: {"bind": "/disk", "mode": "ro"}},
             environment={"LABHOST_MEM": f"{GUEST_MEMORY_MB}M"},
         )
 
-    def _wait_engine(self, progress: Progress) -> None:
+    def _wait_guest(self, number: int, progress: Progress) -> Guest:
         """손님 엔진이 답할 때까지 기다린다. 손님 init 이 콘솔에 쓰는 단계를 나오는 대로 보여 준다."""
+        guest = self.guests.get(number) or self.guests.setdefault(number, Guest(self, number))
+        if guest.answers():
+            return guest
         shown: set[str] = set()
+        who = "" if number == 1 else f"{guest.name} "
 
         def step() -> bool:
             self.container.reload()
             if self.container.status != "running":
-                raise LabHostError("랩 호스트 컨테이너가 멈췄다. 부팅 기록의 끝:\n" + self.boot_log(40))
-            for line in self.boot_log().splitlines():
+                raise LabHostError("랩 호스트 컨테이너가 멈췄다. 부팅 기록의 끝:\n" + self.first.boot_log(40))
+            log = guest.boot_log()
+            if "netlab-host: failed" in log:
+                raise LabHostError(f"손님 {guest.name} 의 부팅 스크립트가 실패했다. 부팅 기록의 끝:\n{log[-2000:]}")
+            for line in log.splitlines():
                 if line.startswith(("netlab-guest:", "netlab-host:")) and line not in shown:
                     shown.add(line)
                     name, _, rest = line.partition(": ")
                     stage, _, uptime = rest.partition(" ")
                     where = "손님" if name == "netlab-guest" else "컨테이너"
-                    progress(f"  {where}: {_STAGES.get(stage, stage)}" + (f" (부팅 뒤 {uptime}초)" if uptime else ""))
-            return self.answers()
+                    after = f" (부팅 뒤 {uptime}초)" if uptime else ""
+                    progress(f"  {who}{where}: {_STAGES.get(stage, stage)}{after}")
+            return guest.answers()
 
         try:
-            until(step, what="랩 호스트의 엔진 응답", timeout=BOOT_TIMEOUT, interval=1.0)
+            until(step, what=f"랩 호스트 손님 {guest.name} 의 엔진 응답", timeout=BOOT_TIMEOUT, interval=1.0)
         except WaitTimeout:
             raise LabHostError(
-                f"랩 호스트의 엔진이 {scaled(BOOT_TIMEOUT):.0f}초 안에 답하지 않았다. 부팅 기록의 끝:\n"
-                + self.boot_log(40)
+                f"랩 호스트 손님 {guest.name} 의 엔진이 {scaled(BOOT_TIMEOUT):.0f}초 안에 답하지 않았다. "
+                "부팅 기록의 끝:\n" + guest.boot_log(40)
             ) from None
+        if number > 1:
+            progress(f"  {guest.name} 의 엔진이 답한다")
+        return guest
+
+    # -- 손님들의 스웜 -------------------------------------------------------------------
+    def form_swarm(self, count: int = 2, *, progress: Progress = _print) -> list[Guest]:
+        """손님 ``count`` 개로 스웜을 새로 만든다: 1번이 매니저, 나머지가 워커다. 보여 주는 명령줄은 독자의 것과 같다.
+
+        손님 엔진은 모두 이 책이 띄운 것이므로, 이미 어떤 스웜에 있던 손님은 먼저 떠나게 한다(지난 실행이 남긴 것).
+        독자의 엔진(바깥 엔진)의 스웜은 건드리지 않는다.
+        """
+        guests = self.add_guests(count, progress=progress)
+        self.leave_swarm()
+        manager, workers = guests[0], guests[1:]
+        progress(f"$ {manager.cli} swarm init --advertise-addr {manager.ip}")
+        manager.client.swarm.init(advertise_addr=manager.ip, listen_addr=f"{manager.ip}:{SWARM_PORT}")
+        token = manager.client.swarm.attrs["JoinTokens"]["Worker"]
+        for worker in workers:
+            progress(
+                f"$ {worker.cli} swarm join --advertise-addr {worker.ip} --token <워커 토큰> {manager.ip}:{SWARM_PORT}"
+            )
+            worker.client.swarm.join(
+                remote_addrs=[f"{manager.ip}:{SWARM_PORT}"],
+                join_token=token,
+                advertise_addr=worker.ip,
+                listen_addr=f"{worker.ip}:{SWARM_PORT}",
+            )
+
+        def ready() -> list[str]:
+            nodes = manager.client.nodes.list()
+            return sorted(n.attrs["Description"]["Hostname"] for n in nodes if n.attrs["Status"]["State"] == "ready")
+
+        until(ready, lambda names: len(names) == count, what=f"손님 {count}개가 스웜 노드로 ready", timeout=60)
+        return guests
+
+    def leave_swarm(self) -> None:
+        """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다)."""
+        for guest in self.guests.values():
+            if guest.client.info()["Swarm"]["LocalNodeState"] != "inactive":
+                guest.client.swarm.leave(force=True)
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:
-        return _ping(self._pinger)
+        return self.first.answers()
 
     def describe(self) -> str:
         version = self.client.version()
-        return f"Docker Engine {version['Version']}, 커널 {version['KernelVersion']} (사용자 모드 리눅스)"
+        count = len(self.guests)
+        guests = f", 손님 {count}개({', '.join(g.name for g in self.guests.values())})" if count > 1 else ""
+        return f"Docker Engine {version['Version']}, 커널 {version['KernelVersion']} (사용자 모드 리눅스){guests}"
 
-    def boot_log(self, tail: int | str = "all") -> str:
-        """컨테이너의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계)."""
-        return self.container.logs(tail=tail).decode(errors="replace")
+    def boot_log(self, tail: int | None = None) -> str:
+        """1번 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계)."""
+        return self.first.boot_log(tail)
+
+    def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
+        """랩 호스트 컨테이너 안에서 셸 명령을 실행한다. 손님들의 언더레이 브리지 ``br0`` 이 보이는 곳이다.
+
+        :func:`netlab.capture.start` 의 캡처 장소로도 쓴다(``.container`` 와 ``.sh()`` 가 있으면 된다).
+        """
+        return container_sh(self.container, command, timeout=timeout)
 
     def close(self) -> None:
         """이 프로세스의 터널과 클라이언트만 닫는다 (랩 호스트는 그대로 떠 있다)."""
-        for cli in (self._pinger, self._client):
-            if cli is not None:
-                try:
-                    cli.close()
-                except DockerException:
-                    pass
-        self._client = None
-        self._tunnel.close()
+        for guest in self.guests.values():
+            guest.close()
 
     def down(self) -> None:
-        """랩 호스트 컨테이너를 지운다. 그 안의 UML 프로세스, 탭, 디스크 사본이 함께 사라진다.
+        """랩 호스트 컨테이너를 지운다. 그 안의 UML 프로세스, 브리지와 탭, 디스크 사본이 함께 사라진다.
 
         데이터 디스크 볼륨(캐시)은 남는다. 그것까지 지우려면 ``python -m netlab clean`` 이다.
         """
@@ -349,7 +569,7 @@ class LabHost:
             _restore_engine()
 
     def __repr__(self) -> str:
-        return f"LabHost({self.container.name!r}, {self.engine_url!r})"
+        return f"LabHost({self.container.name!r}, 손님 {sorted(self.guests)})"
 
 
 #: 부팅 단계의 한국어 이름.
@@ -357,9 +577,10 @@ _STAGES = {
     "disks": "루트 디스크와 데이터 디스크의 사본을 만들었다",
     "kernel": "커널이 떴다",
     "modules": "모듈(IPVS, ESP, 802.1Q, ipvlan, VXLAN, netem …)을 올렸다",
-    "network": "탭 쪽 주소와 엔진 API 중계를 켰다",
+    "network": "언더레이 주소와 엔진 API 중계를 켰다",
     "modprobe-failed": "모듈 일부를 올리지 못했다",
     "data-disk-failed": "데이터 디스크를 마운트하지 못했다",
+    "failed": "부팅 스크립트가 실패했다",
 }
 
 
@@ -397,6 +618,7 @@ def find(outer: docker.DockerClient | None = None) -> LabHost | None:
         return None
     host = LabHost(outer, container)
     if host.answers():
+        host.attach_running_guests()
         return host
     host.close()
     return None

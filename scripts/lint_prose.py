@@ -5,9 +5,9 @@
 어절을 나눌 때도 홀로 남아 버려지므로, 읽기에만 어색한 것이 아니다. 같은 용어를 여러 표기로 적는 일도
 마찬가지라서(헤더와 머리, 데이터 플레인과 데이터 평면), 용어집(`appendix/glossary.md`)의 표기 하나로 모은다.
 
-검사 대상은 장과 실습 노트북의 마크다운 셀, `intro.md`, `appendix/*.md` 다. 코드 셀과 저장된 출력은 보지
-않는다. 마크다운 안에서도 코드 블록, 코드 조각, 수식, 주소(URL), HTML 태그, 지시문의 옵션 줄(`:class:`),
-표의 정렬 줄은 글이 아니므로 건드리지 않는다.
+검사 대상은 장과 실습 노트북의 마크다운 셀, `intro.md`, `appendix/*.md`, `README.md`, `docs/*.md` 다.
+코드 셀과 저장된 출력은 보지 않는다. 마크다운 안에서도 코드 블록, 코드 조각, 수식, 주소(URL), HTML 태그,
+지시문의 옵션 줄(`:class:`), 표의 정렬 줄은 글이 아니므로 건드리지 않는다.
 
     .venv/bin/python scripts/lint_prose.py           # 찾기만 한다. 찾은 것이 있으면 종료 코드 1
     .venv/bin/python scripts/lint_prose.py --fix     # 그 자리에서 고친다
@@ -339,9 +339,16 @@ class Located:
 
 
 def default_paths() -> list[Path]:
-    """검사 대상: 장과 실습 노트북, 머리말, 부록."""
+    """검사 대상: 장과 실습 노트북, 머리말, 부록, 그리고 관리자가 읽는 README 와 docs."""
     return sorted(
-        [*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("labs/*.ipynb"), ROOT / "intro.md", *ROOT.glob("appendix/*.md")]
+        [
+            *ROOT.glob("chapters/*.ipynb"),
+            *ROOT.glob("labs/*.ipynb"),
+            ROOT / "intro.md",
+            *ROOT.glob("appendix/*.md"),
+            ROOT / "README.md",
+            *ROOT.glob("docs/*.md"),
+        ]
     )
 
 

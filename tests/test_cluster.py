@@ -78,6 +78,18 @@ def test_parse_pcap_decodes_vxlan_headers():
     assert capture.table(packets, vxlan=False).column("프로토콜") == ["udp", "udp"]
 
 
+def test_parse_pcap_reads_the_spi_and_sequence_of_esp_and_nothing_of_the_ciphertext():
+    esp = struct.pack("!II", 0xEA1C5526, 3) + bytes(range(40))  # 머리 뒤는 IV, 암호문, ICV: 풀 것이 없다
+    frame = _eth(b"\x02" * 6, b"\x04" * 6, 0x0800, _ipv4("192.168.252.2", "192.168.252.3", 50, esp))
+
+    (packet,) = capture.parse_pcap(_pcap([frame]))
+
+    assert (packet.outer.proto_name, packet.outer.spi, packet.outer.esp_seq) == ("esp", 0xEA1C5526, 3)
+    assert not packet.is_vxlan and packet.outer.dport == 0
+    assert packet.summary() == "192.168.252.2 > 192.168.252.3 esp spi 0xea1c5526 seq 3"
+    assert capture.table([packet]).column("플래그") == ["spi 0xea1c5526 seq 3"]
+
+
 def test_parse_pcap_rejects_other_formats_and_reads_cooked_captures():
     with pytest.raises(capture.PcapError):
         capture.parse_pcap(b"\x0a\x0d\x0d\x0a" + b"\0" * 40)  # pcapng

@@ -32,7 +32,7 @@ def _host_counts(engine) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def host(engine):
-    host = labhost.LabHost.up(progress=print)
+    host = labhost.LabHost.up(guests=2, progress=print)
     yield host
     host.close()
 
@@ -55,7 +55,9 @@ def test_guest_engine_has_the_lab_image_without_loading(host):
 def test_guest_api_is_not_reachable_from_the_host_network(host, engine):
     """손님 엔진의 API 주소는 랩 호스트 컨테이너의 네트워크 네임스페이스 안에만 있다."""
     inside = host.container.exec_run(["sh", "-c", f"ip route get {labhost.GUEST_IP}"])
-    assert inside.exit_code == 0 and b"tap0" in inside.output, inside.output  # 양성 대조: 안에서는 탭으로 간다
+    assert inside.exit_code == 0 and b"br0" in inside.output, (
+        inside.output
+    )  # 양성 대조: 안에서는 손님들의 브리지로 간다
     code, out = run_probe(
         engine.api, f"ip -o addr show | grep -c 'inet {labhost.GUEST_IP.rsplit('.', 1)[0]}\\.' || true",
         network_mode="host",
@@ -63,10 +65,26 @@ def test_guest_api_is_not_reachable_from_the_host_network(host, engine):
     assert code == 0 and out.strip() == "0", out
 
 
+def test_second_guest_joins_a_swarm_over_the_shared_bridge_and_release_keeps_only_the_first(host, monkeypatch):
+    host.form_swarm(2, progress=print)
+    nodes = {n.attrs["Description"]["Hostname"]: n.attrs["Status"]["Addr"] for n in host.client.nodes.list()}
+    assert nodes == {"labhost": labhost.guest_ip(1), "labhost2": labhost.guest_ip(2)}
+    probe = "ls /run/uml; ip -o link show tap2 >/dev/null 2>&1 && echo tap2; echo uml=$(pgrep -c -f '[u]mid=guest2')"
+    assert "guest2" in host.sh(probe).output  # 양성 대조: 끄기 전에는 손님 2의 자리가 보인다
+    monkeypatch.setenv("NETLAB_LABHOST_KEEP", "1")
+    host.release()  # make test 가 노트북 사이에서 하는 일: 켜 둔 채 처음 모습으로
+    left = host.sh(probe).output.split()
+    assert "guest2" not in left and "tap2" not in left and "uml=0" in left, left
+    again = labhost.find()
+    assert again is not None and sorted(again.guests) == [1], again
+    assert again.client.info()["Swarm"]["LocalNodeState"] == "inactive"
+    again.close()
+
+
 def test_killed_labhost_and_its_kernel_client_leave_nothing_after_clean(host, engine, tmp_path):
     before = _host_counts(engine)
     assert before["uml"] >= 1, before  # 양성 대조: 떠 있는 동안에는 UML 프로세스가 보인다
-    assert host.container.exec_run(["ip", "-o", "link", "show", "tap0"]).exit_code == 0
+    assert host.container.exec_run(["ip", "-o", "link", "show", "tap1"]).exit_code == 0
     # 손님 엔진에 터널을 연 노트북 커널을 흉내 낸 프로세스를 KILL 한다: 터널 폴더가 남는다.
     kernel = subprocess.Popen(
         [sys.executable, "-c", "from netlab import labhost; h = labhost.find(); print(h.engine_url, flush=True); "
