@@ -48,18 +48,19 @@ images: engine
 browser:
 	bash scripts/ensure-browser.sh
 
-# 랩 호스트를 쓰는 노트북(14장, 실습 7)은 마지막 셀에서 랩 호스트를 내린다. 여기서는 NETLAB_LABHOST_KEEP=1 로
+# 랩 호스트를 쓰는 노트북(8장, 14장, 실습 7)은 마지막 셀에서 랩 호스트를 내린다. 여기서는 NETLAB_LABHOST_KEEP=1 로
 # 켜 둔 채 다음 노트북이 다시 쓰게 하고(부팅 한 번 아낀다), 끝나면 성공이든 실패든 내린다.
-KEEP_LABHOST := NETLAB_LABHOST_KEEP=1
-DOWN_LABHOST := $(BIN)/python -m netlab labhost down >/dev/null
+# 명령의 종료 코드를 지키되, 랩 호스트를 내리지 못하면 그것도 실패로 친다.
+define with_shared_labhost
+NETLAB_LABHOST_KEEP=1 $(1); status=$$?; \
+  $(BIN)/python -m netlab labhost down >/dev/null || status=$$((status ? status : 1)); exit $$status
+endef
 
 test: lint engine images browser book
-	$(KEEP_LABHOST) $(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider; \
-	  status=$$?; $(DOWN_LABHOST) || status=$$((status ? status : 1)); exit $$status
+	$(call with_shared_labhost,$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider)
 
 notebooks: engine images
-	$(KEEP_LABHOST) $(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider; \
-	  status=$$?; $(DOWN_LABHOST) || status=$$((status ? status : 1)); exit $$status
+	$(call with_shared_labhost,$(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider)
 
 lab: engine images
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r binder/requirements-lab.txt

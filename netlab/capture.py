@@ -101,6 +101,11 @@ class Frame:
         return _PROTO_NAMES.get(self.proto, str(self.proto) if self.proto else "-")
 
     @property
+    def esp_name(self) -> str:
+        """ESP 머리의 두 값(SPI 와 순번)을 한 낱말로. ESP 가 아니면 빈 문자열."""
+        return f"spi 0x{self.spi:08x} seq {self.esp_seq}" if self.spi is not None else ""
+
+    @property
     def icmp_name(self) -> str:
         if self.icmp_type is None:
             return ""
@@ -151,8 +156,8 @@ class Packet:
                 text += f" {i.icmp_name}"
         elif o.icmp_name:
             text += f" {o.icmp_name}"
-        elif o.spi is not None:
-            text += f" spi 0x{o.spi:08x} seq {o.esp_seq}"
+        elif o.esp_name:
+            text += f" {o.esp_name}"
         return text
 
 
@@ -312,7 +317,7 @@ def plain_row(packet: Packet) -> list[str]:
         _hostport(o.src_ip or o.src_mac, o.sport),
         _hostport(o.dst_ip or o.dst_mac, o.dport),
         o.proto_name,
-        o.tcp_flags or o.icmp_name or (f"spi 0x{o.spi:08x} seq {o.esp_seq}" if o.spi is not None else "-"),
+        o.tcp_flags or o.icmp_name or o.esp_name or "-",
         str(packet.length),
     ]
 

@@ -458,7 +458,9 @@ class LabHost:
 
     def _wait_guest(self, number: int, progress: Progress) -> Guest:
         """손님 엔진이 답할 때까지 기다린다. 손님 init 이 콘솔에 쓰는 단계를 나오는 대로 보여 준다."""
-        guest = self.guests.get(number) or self.guests.setdefault(number, Guest(self, number))
+        guest = self.guests.get(number)
+        if guest is None:  # 터널을 여는 객체라서 없을 때만 만든다
+            guest = self.guests[number] = Guest(self, number)
         if guest.answers():
             return guest
         shown: set[str] = set()
