@@ -57,7 +57,7 @@ NETLAB_LABHOST_KEEP=1 $(1); status=$$?; \
 endef
 
 test: lint engine images browser book
-	$(call with_shared_labhost,$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider)
+	$(call with_shared_labhost,$(BIN)/python -m pytest tests $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider --durations=40)
 
 notebooks: engine images
 	$(call with_shared_labhost,$(BIN)/python -m pytest $(NB_DIRS) $(PYTEST_NB) -p no:cacheprovider)

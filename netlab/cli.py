@@ -64,6 +64,7 @@ def container_run(
     cap_add: Iterable[str] = (),
     links: Mapping[str, str] | None = None,
     dns: Iterable[str] = (),
+    sysctls: Mapping[str, str] | None = None,
 ) -> str:
     """``docker run -d`` 명령줄."""
     parts = ["docker", "run", "-d", "--name", name]
@@ -81,6 +82,8 @@ def container_run(
         parts += ["--cap-add", cap]
     for other, alias in (links or {}).items():
         parts += ["--link", f"{other}:{alias}"]
+    for key, value in (sysctls or {}).items():
+        parts += ["--sysctl", f"{key}={value}"]
     parts.append(image)
     parts += list(command or [])
     return _join(parts)

@@ -224,6 +224,7 @@ class Lab:
                 cap_add=cap_add,
                 links=links,
                 dns=dns or (),
+                sysctls=(host_config_extra or {}).get("Sysctls"),
             )
         )
         host_config = api.create_host_config(

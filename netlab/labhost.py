@@ -526,10 +526,26 @@ class LabHost:
         return guests
 
     def leave_swarm(self) -> None:
-        """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다)."""
+        """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다).
+
+        UML 손님은 느려서 ``swarm leave`` 가 엔진 안의 제한 시간(context deadline)에 걸려 500 을 돌려줄 수 있다.
+        그래도 떠나는 일은 계속되므로, 노드 상태가 inactive 가 될 때까지 다시 묻고 필요하면 다시 떠나게 한다.
+        """
         for guest in self.guests.values():
-            if guest.client.info()["Swarm"]["LocalNodeState"] != "inactive":
-                guest.client.swarm.leave(force=True)
+
+            def state(guest: Guest = guest) -> str:
+                current = guest.client.info()["Swarm"]["LocalNodeState"]
+                if current != "inactive":
+                    try:
+                        guest.client.swarm.leave(force=True)
+                    except APIError as error:
+                        # 제한 시간 초과(500)나 '이미 떠났다'(503)는 다시 물으면 된다. 그 밖의 것은 진짜 실패다
+                        if error.status_code not in (500, 503):
+                            raise
+                    current = guest.client.info()["Swarm"]["LocalNodeState"]
+                return current
+
+            until(state, lambda s: s == "inactive", what=f"손님 {guest.name} 이 스웜을 떠남", timeout=120, interval=1)
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:

@@ -96,6 +96,16 @@ def _remove_network_if_free(net: Any) -> None:
         raise _StillInUse(str(exc)) from exc
 
 
+def _remove_network_unless_gone(net: Any) -> None:
+    """스웜 오버레이는 목록에 보인 뒤에 사라질 수 있고, 엔진은 그때 404 가 아니라 500 "not found" 를 준다."""
+    try:
+        net.remove()
+    except APIError as exc:
+        if "not found" not in str(exc.explanation or exc):
+            raise
+        raise NotFound(str(exc)) from exc
+
+
 def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool = False) -> CleanupReport:
     """라벨이 붙은 자원만 지운다. ``lab`` 이 없으면 이 책의 모든 실습 자원을 지운다.
 
@@ -125,7 +135,7 @@ def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool
         client.containers.list(all=True, filters=flt), lab, lambda c: c.remove(force=True, v=True)
     )
     # 첫 시도에서 남은 네트워크(아직 붙잡는 컨테이너가 있던 것)는 컨테이너를 지운 뒤 다시 지운다.
-    report.networks += _remove_all(client.networks.list(filters=flt), lab, lambda n: n.remove())
+    report.networks += _remove_all(client.networks.list(filters=flt), lab, _remove_network_unless_gone)
     report.volumes = _remove_all(client.volumes.list(filters=flt), lab, lambda v: v.remove(force=True))
     if images and lab is None:
         for image in client.images.list(filters={"label": f"{LABEL_IMAGE}={BOOK}"}):
