@@ -159,8 +159,14 @@ class KernelEngine:
         for step in reversed(self._cleanups):
             step()
         if self.labhost is not None:
+            from .labhost import SwarmLeaveStuck
+
             # 스웜을 먼저 떠난다: 떠나면 손님의 서비스와 오버레이가 함께 사라지므로, 남은 것만 라벨로 지우면 된다
-            self.labhost.leave_swarm()
+            try:
+                self.labhost.leave_swarm()
+            except SwarmLeaveStuck:
+                self.labhost.down()  # 손님 엔진이 떠나지 못하면 랩 호스트째 지운다: 다음 실행은 새로 부팅한다
+                return
             self.lab.cleanup()
             self.labhost.release()
 

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import docker
+import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
@@ -107,6 +108,17 @@ def _print(line: str) -> None:
 
 class LabHostError(RuntimeError):
     """랩 호스트를 만들거나 부팅하지 못했을 때. 메시지는 독자가 읽을 한국어 설명이다."""
+
+
+class SwarmLeaveStuck(LabHostError):
+    """손님 엔진이 스웜을 떠나지 못한다.
+
+    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
+    """
+
+
+#: 손님 하나가 스웜을 떠나기를 기다리는 시간(초). 그 안에 ``swarm leave`` 를 두 번까지 청한다.
+LEAVE_TIMEOUT = 90
 
 
 #: 데이터 디스크를 만드는 컨테이너의 명령. 바깥 엔진 위의 보통 컨테이너에서 손님과 같은 엔진(같은 이미지)을
@@ -277,13 +289,22 @@ class LabHost:
             host = cls(outer, container)
             if host.first.answers():
                 host.attach_running_guests()
-                progress(f"랩 호스트가 이미 떠 있다: {host.describe()}")
-                if guests > 1:
-                    host.add_guests(guests, progress=progress)
-                return host
-            host.close()
-            progress("떠 있던 랩 호스트가 답하지 않아 지우고 다시 부팅한다.")
-            container.remove(force=True, v=True)
+                try:
+                    # 지난 노트북이 중간에 멈춰 손님이 스웜에 남았을 수 있다. 떠나지 못하는 손님이면 새로 부팅한다
+                    host.leave_swarm()
+                except SwarmLeaveStuck:
+                    host.close()
+                    progress("떠 있던 랩 호스트의 손님 엔진이 스웜을 떠나지 못해 지우고 다시 부팅한다.")
+                    container.remove(force=True, v=True)
+                else:
+                    progress(f"랩 호스트가 이미 떠 있다: {host.describe()}")
+                    if guests > 1:
+                        host.add_guests(guests, progress=progress)
+                    return host
+            else:
+                host.close()
+                progress("떠 있던 랩 호스트가 답하지 않아 지우고 다시 부팅한다.")
+                container.remove(force=True, v=True)
         container = cls._boot(outer, volume, key, progress)
         host = cls(outer, container)
         # 손님들은 함께 부팅한다: 1번은 컨테이너의 시작 명령이고, 나머지는 바로 exec 로 띄운다
@@ -340,7 +361,11 @@ class LabHost:
         ``make test`` 가 이렇게 해서 노트북마다 부팅하지 않고, 끝에서 ``python -m netlab labhost down`` 으로 내린다.
         """
         if os.environ.get("NETLAB_LABHOST_KEEP") == "1":
-            self.leave_swarm()
+            try:
+                self.leave_swarm()
+            except SwarmLeaveStuck:
+                self.down()  # 다음 노트북은 새로 부팅한 랩 호스트를 쓴다
+                return
             for number in sorted(self.guests):
                 if number > 1:
                     self.stop_guest(number)
@@ -528,24 +553,39 @@ class LabHost:
     def leave_swarm(self) -> None:
         """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다).
 
-        UML 손님은 느려서 ``swarm leave`` 가 엔진 안의 제한 시간(context deadline)에 걸려 500 을 돌려줄 수 있다.
-        그래도 떠나는 일은 계속되므로, 노드 상태가 inactive 가 될 때까지 다시 묻고 필요하면 다시 떠나게 한다.
+        UML 손님은 느려서 ``swarm leave`` 가 엔진 안의 제한 시간(context deadline)에 걸려 500 을 돌려줄 수 있다
+        (16장을 기록하다 만남). 떠나는 일은 뒤에서 이어질 수 있으므로 노드 상태가 inactive 가 될 때까지 다시 묻고,
+        절반이 지나도 그대로면 한 번 더 청한다. :data:`LEAVE_TIMEOUT` 초 안에 떠나지 못하면(CI 에서 만남)
+        :class:`SwarmLeaveStuck` 이다. 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
         """
         for guest in self.guests.values():
+            asked: list[float] = []
 
-            def state(guest: Guest = guest) -> str:
-                current = guest.client.info()["Swarm"]["LocalNodeState"]
-                if current != "inactive":
+            def state(guest: Guest = guest, asked: list[float] = asked) -> str:
+                try:
+                    current = guest.client.info()["Swarm"]["LocalNodeState"]
+                except (APIError, requests.RequestException):
+                    return "답이 없다"
+                due = not asked or (len(asked) < 2 and time.monotonic() - asked[0] > LEAVE_TIMEOUT / 2)
+                if current != "inactive" and due:
+                    asked.append(time.monotonic())
                     try:
                         guest.client.swarm.leave(force=True)
-                    except APIError as error:
-                        # 제한 시간 초과(500)나 '이미 떠났다'(503)는 다시 물으면 된다. 그 밖의 것은 진짜 실패다
-                        if error.status_code not in (500, 503):
+                    except (APIError, requests.RequestException) as error:
+                        # 제한 시간 초과(500), '이미 떠났다'(503), 느린 응답은 다시 물으면 된다.
+                        # 그 밖의 거절은 진짜 실패다
+                        status = getattr(error, "status_code", None)
+                        if isinstance(error, APIError) and status not in (500, 503):
                             raise
-                    current = guest.client.info()["Swarm"]["LocalNodeState"]
+                    return "떠나기를 청했다"
                 return current
 
-            until(state, lambda s: s == "inactive", what=f"손님 {guest.name} 이 스웜을 떠남", timeout=120, interval=1)
+            try:
+                until(state, lambda s: s == "inactive", what=f"손님 {guest.name} 이 스웜을 떠남", timeout=LEAVE_TIMEOUT)
+            except WaitTimeout as exc:
+                raise SwarmLeaveStuck(
+                    f"손님 {guest.name} 의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다"
+                ) from exc
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:

@@ -168,3 +168,16 @@ def test_cleanup_treats_a_swarm_network_that_vanished_as_removed():
         _remove_network_unless_gone(Vanished())
     with pytest.raises(APIError, match="500"):
         _remove_network_unless_gone(Busy())
+
+
+def test_leave_swarm_gives_up_with_swarm_leave_stuck(monkeypatch):
+    """떠나지 못하는 손님: 두 번까지 청하고, 제한 시간이 지나면 부른 쪽이 랩 호스트를 새로 띄우도록 알린다."""
+    from types import SimpleNamespace
+
+    from netlab import labhost
+
+    monkeypatch.setattr(labhost, "LEAVE_TIMEOUT", 3)
+    guest = _SlowLeavingGuest(answers_before_inactive=10_000)
+    with pytest.raises(labhost.SwarmLeaveStuck, match="3초 안에"):
+        labhost.LabHost.leave_swarm(SimpleNamespace(guests={1: guest}))
+    assert guest.left_calls == 2
