@@ -33,6 +33,9 @@ def _cmd_labhost(args: argparse.Namespace) -> int:
         else:
             host.down()
             print("랩 호스트를 지웠다 (데이터 디스크 볼륨은 남긴다: 모두 지우려면 `python -m netlab clean`).")
+        # 노트북 출력에 넣지 않은 사건들(make test 는 이 명령의 표준 출력을 버리므로 표준 오류로 알린다)
+        for name, text in labhost.take_events():
+            print(f"--- 랩 호스트 사건 {name} ---\n{text}", file=sys.stderr)
     elif args.action == "status":
         host = labhost.find()
         print(f"랩 호스트: {host.describe()}" if host else "랩 호스트가 떠 있지 않다.")

@@ -26,6 +26,7 @@ import docker
 from . import capabilities
 from .engine import FeatureMissing
 from .lab import ExecResult, Lab
+from .shell_session import ShellSession
 
 #: 독자가 고를 수 있는 값. auto: 기능이 없을 때만 랩 호스트, always: 늘 랩 호스트, never: 랩 호스트를 쓰지 않는다.
 MODES = ("auto", "always", "never")
@@ -67,6 +68,10 @@ class KernelEngine:
     #: 그 엔진이 규칙을 쓰는 iptables. 손님 커널에는 nf_tables 의 ip 계열이 없어 손님 엔진은 legacy 를 쓴다.
     iptables: str = "iptables"
     _cleanups: list[Callable[[], None]] = field(default_factory=list)
+    #: 랩 호스트에서 명령을 보내는 도구 상자의 셸 세션 (:mod:`netlab.shell_session`). 처음 쓸 때 띄운다.
+    _session: ShellSession | None = field(default=None, repr=False)
+    #: 찾아 둔 dockerd 의 ``/proc/<PID>/root``. 손님 커널에서는 exec 하나가 2초 남짓이라, 명령마다 다시 찾지 않는다.
+    _dockerd_root: str = field(default="", repr=False)
 
     @property
     def client(self) -> docker.DockerClient:
@@ -79,25 +84,35 @@ class KernelEngine:
     def _view(self) -> Any:
         return self.view if self.view is not None else self.lab.host
 
+    def _exec(self, command: str, *, timeout: float = 15) -> ExecResult:
+        """도구 상자에서 명령 하나. 랩 호스트에서는 exec 마다 2초 가까이 들어 셸 세션 하나로 보낸다."""
+        if self.labhost is None:
+            return self._view().sh(command, timeout=timeout)
+        if self._session is None:
+            self._session = ShellSession(self._view().container)
+        return self._session.sh(command, timeout=timeout)
+
     def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
         """엔진 호스트의 뿌리 네트워크 네임스페이스에서 명령을 실행한다 (도구는 실습 이미지의 것)."""
         if not self.root:  # 도구 상자가 이미 엔진 호스트의 네트워크 네임스페이스에 있다
-            return self._view().sh(command, timeout=timeout)
+            return self._exec(command, timeout=timeout)
         pid_dir = self.root.removesuffix("/root")
-        return self._view().sh(f"nsenter --net={pid_dir}/ns/net -- sh -c {shlex.quote(command)}", timeout=timeout)
+        return self._exec(f"nsenter --net={pid_dir}/ns/net -- sh -c {shlex.quote(command)}", timeout=timeout)
 
     def _root(self) -> str:
         if self.root:
             return self.root
-        pid = self._view().sh("pidof -s dockerd").output.strip()
-        if not pid.isdigit():
-            raise FeatureMissing(f"엔진 호스트에서 dockerd 프로세스를 찾지 못했다: {pid!r}")
-        return f"/proc/{pid}/root"
+        if not self._dockerd_root:  # 이 객체가 사는 동안(절 하나) dockerd 는 다시 시작하지 않는다
+            pid = self._exec("pidof -s dockerd").output.strip()
+            if not pid.isdigit():
+                raise FeatureMissing(f"엔진 호스트에서 dockerd 프로세스를 찾지 못했다: {pid!r}")
+            self._dockerd_root = f"/proc/{pid}/root"
+        return self._dockerd_root
 
     def netns(self, namespace: str, command: str, *, timeout: float = 15) -> ExecResult:
         """도커가 만든 네트워크 네임스페이스(``lb_…``, ``ingress_sbox`` 등)에서 명령을 실행한다."""
         path = f"{self._root()}/run/docker/netns/{namespace}"
-        return self._view().sh(f"nsenter --net={path} -- sh -c {shlex.quote(command)}", timeout=timeout)
+        return self._exec(f"nsenter --net={path} -- sh -c {shlex.quote(command)}", timeout=timeout)
 
     def namespace_of(self, container: Any) -> str:
         """컨테이너의 네트워크 네임스페이스 이름 (``netns()`` 와 ``watch()`` 에 준다). 엔진의 샌드박스 키에서 읽는다."""
@@ -128,7 +143,7 @@ class KernelEngine:
             + "; ".join(parts)
             + f"; echo; sleep {interval}; done"
         )
-        output = self._view().sh(loop, timeout=seconds + 60).output
+        output = self._exec(loop, timeout=seconds + 60).output
         rows = []
         for line in output.splitlines():
             if line.startswith("t="):
@@ -139,7 +154,7 @@ class KernelEngine:
 
     def namespaces(self) -> list[str]:
         """엔진이 만든 네트워크 네임스페이스 이름 (정렬)."""
-        return sorted(self._view().sh(f"ls {self._root()}/run/docker/netns 2>/dev/null").output.split())
+        return sorted(self._exec(f"ls {self._root()}/run/docker/netns 2>/dev/null").output.split())
 
     def ensure_swarm(self, *, progress: Progress = print) -> None:
         """스웜이 필요한 절에서: 랩 호스트면 손님 하나로 스웜을 만든다. 독자 쪽이면 이미 스웜인 노드여야 한다."""
@@ -156,19 +171,14 @@ class KernelEngine:
 
     def release(self) -> None:
         """절의 마지막 셀: 랩 호스트를 썼으면 그 스웜을 풀고 라벨이 붙은 것을 지운 뒤 내린다(또는 다음을 위해 둔다)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
         for step in reversed(self._cleanups):
             step()
         if self.labhost is not None:
-            from .labhost import SwarmLeaveStuck
-
             # 스웜을 먼저 떠난다: 떠나면 손님의 서비스와 오버레이가 함께 사라지므로, 남은 것만 라벨로 지우면 된다
-            try:
-                self.labhost.leave_swarm()
-            except SwarmLeaveStuck:
-                self.labhost.down()  # 손님 엔진이 떠나지 못하면 랩 호스트째 지운다: 다음 실행은 새로 부팅한다
-                return
-            self.lab.cleanup()
-            self.labhost.release()
+            self.labhost.finish(self.lab)
 
 
 def choose(

@@ -41,6 +41,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import docker
 import requests
@@ -48,7 +49,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
 from . import engine, images
-from .lab import ExecResult, container_sh
+from .lab import ExecResult, Lab, container_sh
 from .resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
 from .wait import WaitTimeout, scaled, until
 
@@ -111,10 +112,39 @@ class LabHostError(RuntimeError):
 
 
 class SwarmLeaveStuck(LabHostError):
-    """손님 엔진이 스웜을 떠나지 못한다.
+    """손님 엔진이 스웜을 떠나지 못한다 (moby#35337 처럼 드물게, 느린 손님에서 더 자주).
 
-    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
+    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다. ``console`` 은 그 손님의
+    콘솔 끝부분(엔진의 경고 줄이 들어 있다)으로, :func:`record_event` 가 원인을 찾을 자료로 남긴다.
     """
+
+    def __init__(self, message: str, console: str = "") -> None:
+        super().__init__(message)
+        self.console = console
+
+
+#: 노트북 출력에 넣지 않을 랩 호스트의 사건(손님이 스웜을 떠나지 못해 랩 호스트째 내린 일 등)을 남기는 곳.
+#: ``python -m netlab labhost down`` 이 모아서 알리고 지운다. ``make test`` 의 끝에서 CI 기록에 남는다.
+EVENTS = images.CACHE / "labhost-events"
+
+
+def record_event(kind: str, text: str) -> Path:
+    """사건 하나를 :data:`EVENTS` 의 파일로 남긴다. 노트북 출력(nbval 이 비교한다)을 바꾸지 않고 알리는 길이다."""
+    EVENTS.mkdir(parents=True, exist_ok=True)
+    path = EVENTS / f"{time.strftime('%Y%m%dT%H%M%S')}-{kind}-{os.getpid()}.log"
+    path.write_text(text)
+    return path
+
+
+def take_events() -> list[tuple[str, str]]:
+    """남은 사건을 (파일 이름, 내용) 으로 돌려주고 지운다."""
+    if not EVENTS.is_dir():
+        return []
+    events = []
+    for path in sorted(EVENTS.glob("*.log")):
+        events.append((path.name, path.read_text(errors="replace")))
+        path.unlink()
+    return events
 
 
 #: 손님 하나가 스웜을 떠나기를 기다리는 시간(초). 그 안에 ``swarm leave`` 를 두 번까지 청한다.
@@ -583,9 +613,35 @@ class LabHost:
             try:
                 until(state, lambda s: s == "inactive", what=f"손님 {guest.name} 이 스웜을 떠남", timeout=LEAVE_TIMEOUT)
             except WaitTimeout as exc:
+                try:
+                    console = guest.boot_log(tail=120)
+                except (DockerException, OSError) as error:
+                    console = f"(콘솔을 읽지 못했다: {error})"
                 raise SwarmLeaveStuck(
-                    f"손님 {guest.name} 의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다"
+                    f"손님 {guest.name} 의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다 "
+                    f"(떠나기를 {len(asked)}번 청했다)",
+                    console,
                 ) from exc
+
+    def finish(self, *labs: Lab) -> None:
+        """절의 마지막 단계: 손님들의 스웜을 풀고, ``labs`` 가 손님 엔진에 만든 것을 지우고, 랩 호스트를 돌려놓는다.
+
+        돌려놓기는 :meth:`release` 다(보통은 내리고, ``NETLAB_LABHOST_KEEP=1`` 이면 1번 손님만 남긴다).
+        손님이 스웜을 떠나지 못하면(:class:`SwarmLeaveStuck`) 랩 호스트째 지운다. 손님 커널과 디스크 사본이
+        통째로 사라지므로 그 길에서도 손님 엔진에 남는 것이 없다. 그래서 어느 길이든 같은 한 줄을 쓰고
+        (저장된 출력이 실행마다 같다), 떠나지 못한 일은 :func:`record_event` 로 따로 남긴다.
+        """
+        try:
+            self.leave_swarm()
+        except SwarmLeaveStuck as stuck:
+            record_event("swarm-leave-stuck", f"{stuck}\n\n--- 손님 콘솔의 끝 ---\n{stuck.console}")
+            self.down()
+        else:
+            for lab in labs:
+                lab.cleanup(quiet=True)
+            self.release()
+        names = ", ".join(dict.fromkeys(f"'{lab.name}'" for lab in labs))
+        print(f"정리: 손님 엔진에 실습 {names} 의 자원과 스웜이 남지 않았다.")
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:

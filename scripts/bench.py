@@ -100,6 +100,17 @@ def bench_labhost(results: dict[str, float]) -> None:
         lambda: host.client.containers.run(netlab.LAB_IMAGE, ["true"], remove=True, network_mode="none"),
         results,
     )
+    # 손님 안에서 명령 하나의 값: exec 마다 runc 를 띄우는 길과, 떠 있는 셸 세션에 보내는 길 (netlab.shell_session)
+    from netlab.lab import container_sh
+    from netlab.shell_session import ShellSession
+
+    guest_lab = netlab.lab("test", engine=host.client, summary=False, echo=False)
+    toolbox = guest_lab.host.container
+    timed("손님 도구 상자에서 exec 로 명령 하나 (true)", lambda: container_sh(toolbox, "true"), results)
+    with ShellSession(toolbox) as session:
+        session.sh("true")  # 세션을 띄우는 값은 빼고 잰다
+        timed("같은 도구 상자의 셸 세션에서 명령 하나 (true)", lambda: session.sh("true"), results)
+    guest_lab.cleanup(quiet=True)
     timed("실습 7(랩 호스트) 전체 실행", lambda: run_notebook("labs/07-kernel-lab-host.ipynb"), results)
     host = labhost.LabHost.up(progress=quiet)  # 실습 7 의 마지막 셀이 내렸다
     timed("둘째 손님 부팅 (첫 손님은 떠 있을 때)", lambda: host.add_guests(2, progress=quiet), results)
@@ -125,7 +136,7 @@ def bench_labhost(results: dict[str, float]) -> None:
 
 
 def main() -> int:
-    """``python scripts/bench.py labhost`` 는 랩 호스트 부분만 잰다(약 40분). 인자가 없으면 전부다."""
+    """``python scripts/bench.py labhost`` 는 랩 호스트 부분만 잰다(약 20분). 인자가 없으면 전부다."""
     results: dict[str, float] = {}
     if sys.argv[1:] == ["labhost"]:
         bench_labhost(results)

@@ -112,6 +112,9 @@ class _SlowLeavingGuest:
         self._remaining -= 1
         return {"Swarm": {"LocalNodeState": state}}
 
+    def boot_log(self, tail: int | None = None) -> str:
+        return 'level=warning msg="leave: context deadline exceeded"\n'
+
     def leave(self, force: bool = False) -> None:
         from docker.errors import APIError
 
@@ -178,6 +181,61 @@ def test_leave_swarm_gives_up_with_swarm_leave_stuck(monkeypatch):
 
     monkeypatch.setattr(labhost, "LEAVE_TIMEOUT", 3)
     guest = _SlowLeavingGuest(answers_before_inactive=10_000)
-    with pytest.raises(labhost.SwarmLeaveStuck, match="3초 안에"):
+    with pytest.raises(labhost.SwarmLeaveStuck, match="3초 안에") as raised:
         labhost.LabHost.leave_swarm(SimpleNamespace(guests={1: guest}))
     assert guest.left_calls == 2
+    assert "context deadline exceeded" in raised.value.console
+
+
+class _FinishingHost:
+    """finish() 가 부르는 것만 가진 랩 호스트: 무엇이 불렸는지 적는다."""
+
+    def __init__(self, stuck: bool) -> None:
+        self.stuck = stuck
+        self.calls: list[str] = []
+
+    def leave_swarm(self) -> None:
+        from netlab.labhost import SwarmLeaveStuck
+
+        self.calls.append("leave")
+        if self.stuck:
+            raise SwarmLeaveStuck("손님 labhost 의 엔진이 90초 안에 스웜을 떠나지 못했다", "콘솔 끝")
+
+    def down(self) -> None:
+        self.calls.append("down")
+
+    def release(self) -> None:
+        self.calls.append("release")
+
+
+class _RecordingLab:
+    name = "troubleshooting"
+
+    def __init__(self) -> None:
+        self.cleaned: list[bool] = []
+
+    def cleanup(self, *, quiet: bool = False) -> None:
+        self.cleaned.append(quiet)
+
+
+@pytest.mark.parametrize("stuck", [False, True], ids=["left", "stuck"])
+def test_finish_prints_the_same_line_whether_or_not_the_guest_could_leave(stuck, monkeypatch, tmp_path, capsys):
+    """저장된 출력은 실행마다 같아야 한다: 떠나지 못해 랩 호스트째 내린 길도 같은 한 줄을 쓰고, 사건은 파일로 남긴다."""
+    from netlab import labhost
+
+    monkeypatch.setattr(labhost, "EVENTS", tmp_path / "events")
+    host, lab = _FinishingHost(stuck), _RecordingLab()
+    labhost.LabHost.finish(host, lab)
+    out = capsys.readouterr()
+    assert out.out == "정리: 손님 엔진에 실습 'troubleshooting' 의 자원과 스웜이 남지 않았다.\n"
+    assert out.err == ""
+    events = labhost.take_events()
+    if stuck:
+        assert host.calls == ["leave", "down"]
+        assert lab.cleaned == []  # 랩 호스트째 지우므로 라벨 정리를 하지 않는다 (멈춘 스웜에 묻지 않는다)
+        assert len(events) == 1 and "콘솔 끝" in events[0][1] and "90초" in events[0][1]
+    else:
+        assert host.calls == ["leave", "release"]
+        assert lab.cleaned == [True]
+        assert events == []
+    assert labhost.take_events() == []  # 가져가면 지워진다

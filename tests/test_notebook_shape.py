@@ -58,7 +58,9 @@ def test_lab_notebooks_start_with_setup_and_end_with_cleanup(path):
         return  # 엔진 자원을 만들지 않는 노트북 (탐색기, 맺음말)
     assert LAB_CALL.search(cells[0].source), f"{path.name}: 첫 코드 셀이 netlab.lab(...) 으로 준비해야 한다"
     assert all(name in addressing.BLOCKS for name in names), f"{path.name}: 등록되지 않은 실습 이름 {names}"
-    assert "cleanup()" in cells[-1].source, f"{path.name}: 마지막 코드 셀이 정리해야 한다"
+    # 정리는 lab.cleanup() 이거나, 랩 호스트를 쓴 노트북이면 스웜을 풀고 정리까지 하는 host.finish(lab) 다
+    last = cells[-1].source
+    assert "cleanup()" in last or ".finish(lab" in last, f"{path.name}: 마지막 코드 셀이 정리해야 한다"
 
 
 CHAPTERS = sorted(ROOT.glob("chapters/*.ipynb"))
