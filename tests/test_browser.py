@@ -10,6 +10,8 @@
   (``--log-net-log``)을 읽어 127.0.0.1 이 아닌 곳으로 연결하거나 바이트를 보낸 소켓이 없는지 확인한다.
 - 한글이 두부(tofu, 글꼴이 없어 그려지는 빈 네모)로 나오지 않는지는 캔버스에 실제로 그려 본다: 서로 다른 두
   한글 글자가 픽셀까지 똑같거나, 어떤 글꼴에도 없는 문자(U+10FFFD)와 똑같이 그려지면 두부다.
+- 밝은/어두운 모드에서 출력 표와 위젯 글자의 WCAG 대비를, 390 px 화면에서 쪽 폭과 구성도 크기를 잰다.
+  바닥글·검색 칸·단추 도움말이 한국어인지, 아이콘(favicon)이 책 안에 있는지도 본다 (docs/book-build.md 의 "화면 모양").
 - 화면을 ``_build/screenshots/`` 에 PNG 로 남긴다 (사람이 눈으로 확인하는 용도).
 """
 
@@ -111,14 +113,7 @@ class Browser:
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Network", "Runtime"):
             self.call(f"{domain}.enable", session=self.session)
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            session=self.session,
-            width=1280,
-            height=900,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        self.viewport(1280, 900)
 
     # -- 프로토콜 ------------------------------------------------------------------
     def _read(self, timeout: float) -> dict[str, Any]:
@@ -188,6 +183,17 @@ class Browser:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{timeout}초 안에 되지 않았다: {what or expression}")
             time.sleep(0.1)
+
+    def viewport(self, width: int, height: int, *, mobile: bool = False) -> None:
+        """창 크기를 바꾼다. ``mobile=True`` 면 휴대폰처럼 ``<meta name=viewport>`` 를 따른다."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=self.session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
 
     def screenshot(self, name: str) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -393,8 +399,10 @@ def test_search_finds_inflected_forms(server, browser):
     assert pages, "본문에 '컨테이너를' 이 나오는 쪽이 없다"
     browser.open(server.base + "search.html?q=" + quote("컨테이너"))
     browser.wait_for(
-        "typeof Search !== 'undefined' && Search._pulse_status === -1"
-        " && document.querySelector('#search-results .search-summary') !== null",
+        # 요약 줄은 검색을 시작할 때 빈 채로 생기고, 끝날 때(_finishSearch) 글이 채워진다. Search._pulse_status 는
+        # 보지 않는다: Sphinx 의 stopPulse() 는 걸어 둔 타이머를 지우지 않아 -1 이 0.5초 안에 다시 0 으로 돌아간다
+        "typeof Search !== 'undefined'"
+        " && (document.querySelector('#search-results .search-summary')?.innerText || '').trim() !== ''",
         timeout=30,
         what="검색 끝남",
     )
@@ -446,8 +454,10 @@ def test_search_finds_a_word_that_appears_only_with_a_particle(server, browser):
     word, pages = picked
     browser.open(server.base + "search.html?q=" + quote(word))
     browser.wait_for(
-        "typeof Search !== 'undefined' && Search._pulse_status === -1"
-        " && document.querySelector('#search-results .search-summary') !== null",
+        # 요약 줄은 검색을 시작할 때 빈 채로 생기고, 끝날 때(_finishSearch) 글이 채워진다. Search._pulse_status 는
+        # 보지 않는다: Sphinx 의 stopPulse() 는 걸어 둔 타이머를 지우지 않아 -1 이 0.5초 안에 다시 0 으로 돌아간다
+        "typeof Search !== 'undefined'"
+        " && (document.querySelector('#search-results .search-summary')?.innerText || '').trim() !== ''",
         timeout=30,
         what=f"'{word}' 검색 끝남",
     )
@@ -455,6 +465,303 @@ def test_search_finds_a_word_that_appears_only_with_a_particle(server, browser):
     found = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs}
     missing = sorted(set(pages) - found)
     assert not missing, f"'{word}' 는 책에 '{word}를' 로만 나온다. 그런데 찾은 결과에 없는 쪽: {missing}"
+
+
+# -- 어두운 화면, 좁은 화면, 글자 사이 ----------------------------------------------------------
+
+# 요소의 글자색과 그 뒤에 실제로 깔린 바탕색(반투명한 조상의 배경은 겹쳐 칠한다)으로 WCAG 대비율을 잰다.
+# ``selector`` 안에서 글자를 직접 가진 보이는 요소마다 재고, 대비가 가장 낮은 것부터 돌려준다.
+_CONTRAST_JS = r"""
+((selector) => {
+  const parse = (text) => {
+    const m = text.match(/^rgba?\(([^)]*)\)$/);
+    if (!m) throw new Error('알 수 없는 색 표기: ' + text);
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, base) => [0, 1, 2].map(i => top[i] * top[3] + base[i] * (1 - top[3]));
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let base = [255, 255, 255];
+    for (let i = layers.length - 1; i >= 0; i--) base = over(layers[i], base);
+    return base;
+  };
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const seen = [];
+  for (const root of document.querySelectorAll(selector)) {
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      if (el.closest('svg') || !el.getClientRects().length) continue;
+      const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+      if (!own) continue;
+      const bg = background(el);
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      seen.push({ratio: Math.round(ratio(fg, bg) * 100) / 100, text: own.slice(0, 40), tag: el.tagName.toLowerCase(),
+                 color: fg.map(Math.round).join(','), background: bg.map(Math.round).join(',')});
+    }
+  }
+  return seen.sort((a, b) => a.ratio - b.ratio);
+})
+"""
+
+#: WCAG 2 의 본문 글자 최소 대비 (AA)
+MIN_CONTRAST = 4.5
+
+
+def _set_theme(browser: Browser, theme: str) -> None:
+    """pydata-sphinx-theme 의 색 모드 단추가 하는 것과 같이 ``<html data-theme>`` 을 바꾼다."""
+    browser.js(
+        f"(() => {{ document.documentElement.dataset.theme = {json.dumps(theme)};"
+        f" document.documentElement.dataset.mode = {json.dumps(theme)}; }})()"
+    )
+    assert browser.js("getComputedStyle(document.documentElement).colorScheme") == theme
+
+
+def _contrast(browser: Browser, selector: str) -> list[dict[str, Any]]:
+    return browser.js(f"{_CONTRAST_JS}({json.dumps(selector)})")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_output_tables_are_readable_in_both_colour_modes(server, browser, theme):
+    """netlab 표의 줄무늬 행(짝수 행)과 모든 칸의 글자가 바탕과 충분히 대비된다 (밝은/어두운 모드)."""
+    browser.open(server.base + BRIDGE)
+    try:
+        _set_theme(browser, theme)
+        even = "table.netlab-table tbody tr:nth-child(even)"
+        assert browser.js(f"document.querySelectorAll({json.dumps(even)}).length"), f"{BRIDGE} 에 줄무늬 행이 없다"
+        striped = _contrast(browser, even)
+        assert striped, "짝수 행에서 글자를 찾지 못했다"
+        assert striped[0]["ratio"] >= MIN_CONTRAST, f"{theme}: 줄무늬 행의 글자가 바탕에 묻힌다: {striped[0]}"
+        # 표 전체(머리줄, 제목, 홀수 행, 칸 안의 코드)
+        worst = _contrast(browser, ".cell_output .output.text_html")
+        assert worst[0]["ratio"] >= MIN_CONTRAST, f"{theme}: 출력 표의 글자가 바탕에 묻힌다: {worst[:5]}"
+        browser.js("document.querySelector('table.netlab-table').scrollIntoView()")
+        time.sleep(0.2)
+        browser.screenshot(f"bridge-table-{theme}")
+    finally:
+        _set_theme(browser, "light")
+
+
+def _widget_pages() -> list[str]:
+    """위젯 상태를 품은 쪽 (대화형 탐색기, 15장의 주소 계획 검사기 …)."""
+    if not HTML_DIR.is_dir():
+        return [EXPLORERS]
+    return sorted(
+        path.relative_to(HTML_DIR).as_posix()
+        for path in HTML_DIR.rglob("*.html")
+        if "application/vnd.jupyter.widget-state+json" in path.read_text(encoding="utf-8")
+    ) or [EXPLORERS]
+
+
+@pytest.mark.parametrize("page", _widget_pages())
+def test_widget_outputs_are_readable_in_both_colour_modes(server, browser, page):
+    """위젯의 글자(패킷 경로 따라가기의 코드 조각, 검사기의 표와 단추)가 밝은/어두운 모드 모두에서 읽힌다."""
+    browser.open(server.base + page)
+    views = 'script[type="application/vnd.jupyter.widget-view+json"]'
+    browser.wait_for(
+        f"document.querySelectorAll('.cell_output .widget-subarea').length >= "
+        f"document.querySelectorAll({json.dumps(views)}).length"
+        " && document.querySelector('.cell_output .widget-subarea') !== null",
+        timeout=30,
+        what="위젯(embed-amd.js 가 그린 DOM)",
+    )
+    # 단추 아이콘(인라인 SVG)이 그림용 규칙에 걸려 커지면 단추의 글자가 아래로 밀려 보이지 않는다
+    icons = browser.js(
+        "Array.from(document.querySelectorAll('.cell_output .jupyter-button')).map(b => {"
+        " const i = b.querySelector('svg'); return {button: b.getBoundingClientRect().height,"
+        " icon: i ? i.getBoundingClientRect().height : 0, text: b.innerText}; })"
+    )
+    for icon in icons:
+        assert icon["icon"] <= icon["button"], f"{page}: 단추의 아이콘이 단추보다 크다: {icon}"
+    try:
+        for theme in ("dark", "light"):
+            _set_theme(browser, theme)
+            worst = _contrast(browser, ".cell_output .widget-subarea")
+            assert worst, "위젯 안에서 글자를 찾지 못했다"
+            assert worst[0]["ratio"] >= MIN_CONTRAST, f"{page} {theme}: 위젯의 글자가 바탕에 묻힌다: {worst[:5]}"
+            if theme == "dark":
+                browser.js("document.querySelector('.cell_output .widget-subarea').scrollIntoView()")
+                time.sleep(0.2)
+                browser.screenshot(f"widgets-dark-{Path(page).stem}")
+    finally:
+        _set_theme(browser, "light")
+
+
+#: 휴대폰 화면 (아이폰 12~15 의 CSS 픽셀 너비)
+PHONE = (390, 844)
+
+
+def _html_pages() -> list[str]:
+    """책의 모든 쪽. 다른 쪽으로 넘기기만 하는 쪽(index.html 의 meta refresh)은 뺀다."""
+    pages = []
+    for path in sorted(HTML_DIR.rglob("*.html")):
+        rel = path.relative_to(HTML_DIR).as_posix()
+        if not rel.startswith("_") and 'http-equiv="refresh"' not in path.read_text(encoding="utf-8").lower():
+            pages.append(rel)
+    return pages
+
+
+# 가로로 화면 밖에 나가는 요소 중, 스스로 가로 스크롤되는 상자 안에 있지 않은 것 (넘치게 만든 범인 후보)
+# 휴대폰 흉내에서는 쪽이 넓으면 브라우저가 축소해 ``innerWidth`` 가 커지므로, 폭은 화면 폭(``width``)과 비교한다.
+_OVERFLOW_JS = r"""
+((width) => {
+  const limit = width + 1;
+  const scrolls = (el) => { for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const o = getComputedStyle(e).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; }
+    return false; };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.skip-link, .bd-sidebar-secondary, .bd-sidebar-primary')) continue;  // 화면 밖에 숨은 것
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit && !scrolls(el)) {
+      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ').join('.') : '';
+      out.push(el.tagName.toLowerCase() + cls + ' right=' + Math.round(r.right) + ' '
+               + (el.textContent || '').trim().slice(0, 40));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, culprits: out.slice(-5)};
+})
+"""
+
+
+def test_no_page_is_wider_than_a_phone(server, browser):
+    """390 px 화면에서 어느 쪽도 옆으로 밀리지 않는다. 넓은 표·코드·그림은 자기 상자 안에서만 가로로 스크롤한다."""
+    pages = _html_pages()
+    assert {BRIDGE, "chapters/07-overlay.html"} <= set(pages)
+    wide = {}
+    browser.viewport(*PHONE, mobile=True)
+    try:
+        for page in pages:
+            browser.open(server.base + page)
+            seen = browser.js(f"{_OVERFLOW_JS}({PHONE[0]})")
+            if seen["scroll"] > PHONE[0] + 1:
+                wide[page] = seen
+            if page in (BRIDGE, "chapters/07-overlay.html"):
+                browser.screenshot("phone-" + Path(page).stem)
+    finally:
+        browser.viewport(1280, 900)
+    assert not wide, f"{PHONE[0]} px 화면보다 넓은 쪽: {json.dumps(wide, ensure_ascii=False, indent=1)}"
+
+
+def test_wide_output_tables_scroll_inside_their_own_box(server, browser):
+    """본문 폭보다 넓은 출력 표는 쪽을 넓히지 않고 자기 출력 상자 안에서 가로로 스크롤된다."""
+    browser.viewport(*PHONE, mobile=True)
+    try:
+        browser.open(server.base + BRIDGE)
+        boxes = browser.js(
+            """Array.from(document.querySelectorAll('table.netlab-table')).map(t => {
+                 const box = t.closest('.output');
+                 return {table: t.getBoundingClientRect().width, box: box.clientWidth, inner: box.scrollWidth,
+                         overflow: getComputedStyle(box).overflowX}; })"""
+        )
+    finally:
+        browser.viewport(1280, 900)
+    wide = [b for b in boxes if b["table"] > b["box"] + 1]
+    assert wide, f"{PHONE[0]} px 에서 {BRIDGE} 의 어느 표도 출력 상자보다 넓지 않다 (시험할 것이 없다): {boxes}"
+    for b in wide:
+        assert b["overflow"] in ("auto", "scroll") and b["inner"] > b["box"], b
+
+
+def test_topology_svg_stays_legible_on_a_phone(server, browser):
+    """휴대폰에서도 구성도(SVG)는 줄어들지 않고 제 크기로 그려지며, 그 출력 상자만 가로로 스크롤된다."""
+    browser.viewport(*PHONE, mobile=True)
+    try:
+        browser.open(server.base + BRIDGE)
+        browser.wait_for(
+            "Array.from(document.querySelectorAll('.cell_output img')).some(i => i.src.endsWith('.svg') && i.complete)",
+            what="구성도 SVG 가 불러와짐",
+        )
+        imgs = browser.js(
+            """Array.from(document.querySelectorAll('.cell_output img')).filter(i => i.src.endsWith('.svg')).map(i => {
+                 const box = i.parentElement;
+                 return {shown: i.getBoundingClientRect().width, natural: i.naturalWidth, box: box.clientWidth,
+                         overflow: getComputedStyle(box).overflowX}; })"""
+        )
+        browser.js("document.querySelector('.cell_output img[src$=\".svg\"]').scrollIntoView()")
+        time.sleep(0.2)
+        browser.screenshot("phone-bridge-topology")
+        page = browser.js(f"{_OVERFLOW_JS}({PHONE[0]})")
+    finally:
+        browser.viewport(1280, 900)
+    assert imgs, f"{BRIDGE} 의 출력에 SVG 그림이 없다"
+    for img in imgs:
+        # 글자가 12 px 로 그려진 그림이다. 500 px(또는 그림 본래 폭)보다 줄이면 글자가 읽히지 않는다.
+        assert img["shown"] >= min(500, img["natural"]) - 1, f"휴대폰에서 구성도가 너무 작게 줄었다: {img}"
+        if img["shown"] > img["box"] + 1:
+            assert img["overflow"] in ("auto", "scroll"), f"넓은 구성도의 상자가 스크롤되지 않는다: {img}"
+    assert page["scroll"] <= PHONE[0] + 1, f"구성도 때문에 쪽이 옆으로 밀린다: {page}"
+
+
+def test_korean_body_text_breaks_between_words(server, browser):
+    """한국어 본문은 어절 사이에서만 줄을 바꾸고(keep-all), 긴 코드나 주소는 어디서든 끊을 수 있다."""
+    browser.open(server.base + BRIDGE)
+    style = browser.js(
+        "(() => { const s = getComputedStyle(document.querySelector('article p'));"
+        " return {wordBreak: s.wordBreak, overflowWrap: s.overflowWrap}; })()"
+    )
+    assert style["wordBreak"] == "keep-all", style
+    assert style["overflowWrap"] in ("anywhere", "break-word"), style
+
+
+# -- 화면의 한국어 문구와 아이콘 ------------------------------------------------------------------
+
+# 본문(<article>) 밖에서 사람이 읽는 글자와 속성. 로고·상표 이름과 단축키는 영어로 둔다.
+# 인쇄할 때만 보이는 차례(.onlyprint)는 화면에도, 화면 읽기 프로그램에도 나오지 않으므로 보지 않는다.
+# 차례와 이전/다음 링크에 적힌 장 제목은 책의 내용이므로 글자는 보지 않고 속성만 본다.
+_CHROME_TEXT_JS = r"""
+(() => {
+  const out = [];
+  const skip = (el) => el.closest('article, script, style, noscript, svg, .onlyprint');
+  for (const el of document.querySelectorAll('body *')) {
+    if (skip(el)) continue;
+    for (const name of ['title', 'aria-label', 'placeholder', 'alt', 'data-bs-title']) {
+      const v = el.getAttribute(name);
+      if (v && v.trim()) out.push(v.trim());
+    }
+    if (el.closest('a.reference, .prev-next-title')) continue;  // 장 제목(책의 내용)
+    for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) out.push(n.textContent.trim());
+  }
+  return out;
+})()
+"""
+_ALLOWED_ENGLISH = {"Binder", "Binder 로고", "Ctrl", "K", ".ipynb", ".pdf"}
+
+
+def test_interface_text_is_korean(server, browser):
+    """바닥글의 지은이 줄, 검색 칸, 단추의 도움말이 한국어다 (테마의 영어 문구나 어색한 번역이 아니다)."""
+    browser.open(server.base + BRIDGE)
+    author = browser.js("document.querySelector('.bd-footer-content .component-author').innerText.trim()")
+    assert author.startswith("지은이"), f"바닥글의 지은이 줄: {author!r}"
+    assert not author.startswith("으로"), author
+    placeholder = browser.js("document.querySelector('.bd-search input[type=search]').placeholder")
+    assert re.search("[가-힣]", placeholder) and "Search" not in placeholder, f"검색 칸: {placeholder!r}"
+    english = sorted(
+        {t for t in browser.js(_CHROME_TEXT_JS) if re.fullmatch(r"[\x00-\x7f]*[A-Za-z]{2,}[\x00-\x7f]*", t)}
+        - _ALLOWED_ENGLISH
+    )
+    assert not english, f"본문 밖에 영어로 남은 문구: {english}"
+    browser.screenshot("bridge-header")
+
+
+def test_favicon_is_served(server, browser):
+    """쪽이 가리키는 아이콘(favicon)이 책 안에 있다."""
+    browser.open(server.base + "intro.html")
+    icons = browser.js(
+        """Promise.all(Array.from(document.querySelectorAll('link[rel~="icon"]')).map(async l => {
+             const r = await fetch(l.href);
+             return {href: l.href, status: r.status, type: r.headers.get('content-type')}; }))"""
+    )
+    assert icons, "쪽에 <link rel=icon> 이 없다 (브라우저가 /favicon.ico 를 찾다가 404 를 받는다)"
+    for icon in icons:
+        assert urlsplit(icon["href"]).hostname == "127.0.0.1", icon
+        assert icon["status"] == 200 and icon["type"].startswith("image/"), icon
 
 
 def _netlog_outside_traffic(netlog: Path) -> tuple[list[str], list[str], list[str]]:
@@ -500,7 +807,7 @@ def test_no_request_leaves_the_machine(server, browser):
     outside = [u for u in browser.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")]
     outside = [u for u in outside if urlsplit(u).hostname != "127.0.0.1"]
     assert not outside, f"쪽이 이 기계 밖의 주소를 불렀다: {outside}"
-    missing = sorted({path for path, status in server.requests if status == 404 and path != "/favicon.ico"})
+    missing = sorted({path for path, status in server.requests if status == 404})
     assert not missing, f"책의 쪽이 책에 없는 파일을 불렀다 (404): {missing}"
     if any("00-explorers" in path for path, _status in server.requests):
         # 위젯의 아이콘 글꼴은 embed-amd.js 옆(_static/jupyter-widgets/)에서 와야 한다 (_config.yml 의 requirejs 경로)
