@@ -66,11 +66,19 @@ def _normalise_ports(ports: Mapping[str | int, Any] | None, *, expose: bool) -> 
     return result
 
 
+def wrapped_command(command: str, timeout: float) -> list[str]:
+    """셸 명령 하나를 ``timeout`` 초 뒤 KILL 되게, 표준 오류를 표준 출력에 합쳐 도는 argv 로 감싼다.
+
+    exec 로 돌리든(:func:`container_sh`) 떠 있는 셸에 보내든(:mod:`netlab.shell_session`) 같은 모양이어야 결과가 같다.
+    표준 오류를 셸 안에서 합치는 까닭: 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어 보내므로, 엔진에 두 흐름을
+    맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
+    """
+    return ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
+
+
 def container_sh(target: Container, command: str, *, timeout: float = 15) -> ExecResult:
     """컨테이너 안에서 셸 명령을 실행한다(그 컨테이너가 속한 엔진에서). ``timeout`` 초가 지나면 명령을 끊는다."""
-    # 표준 오류를 셸 안에서 표준 출력에 합친다. 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어
-    # 보내므로, 엔진에 두 흐름을 맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
-    wrapped = ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
+    wrapped = wrapped_command(command, timeout)
     api = target.client.api  # 컨테이너가 속한 엔진 (붙은 스웜의 노드일 수 있다)
     exec_id = api.exec_create(target.id, wrapped, stdout=True, stderr=True)["Id"]
     try:

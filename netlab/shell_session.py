@@ -5,7 +5,8 @@
 열 번 더 돌려도 0.5초 남짓만 늘었다. 그래서 랩 호스트에서 커널을 들여다보는 절(:mod:`netlab.kernel`)은 도구 상자에
 셸을 한 번만 띄우고 명령을 표준 입력으로 보낸다.
 
-명령마다 :func:`netlab.lab.container_sh` 와 같은 모양으로 감싼다(``timeout -s KILL``, 표준 오류를 표준 출력에 합친다).
+명령마다 :func:`netlab.lab.container_sh` 와 같은 :func:`netlab.lab.wrapped_command` 로 감싼다
+(``timeout -s KILL``, 표준 오류를 표준 출력에 합친다).
 그래서 결과(:class:`~netlab.lab.ExecResult`)의 출력과 종료 코드가 exec 로 돌렸을 때와 같다. 명령의 끝은 명령마다 새로
 만든 표지 줄로 안다. 세션이 끊기면(도구 상자가 지워졌다) 명령을 보내기 전이면 다시 띄워 한 번 더 보내고, 보낸 뒤면
 명령이 돌았는지 알 수 없으므로 :class:`~netlab.execstream.ExecStreamTimeout` 으로 알린다.
@@ -23,7 +24,7 @@ from typing import Any
 from docker.models.containers import Container
 
 from .execstream import STDOUT, ExecStreamTimeout, frames
-from .lab import ExecResult
+from .lab import ExecResult, wrapped_command
 
 
 class ShellSession:
@@ -71,11 +72,7 @@ class ShellSession:
     def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
         """``command`` 를 셸 세션에서 돌린다. ``timeout`` 초가 지나면 명령을 KILL 한다 (종료 코드 137)."""
         marker = f"netlab-end-{secrets.token_hex(8)}"
-        script = "exec 2>&1\n" + command
-        line = (
-            f"timeout -s KILL {int(timeout)} sh -c {shlex.quote(script)} </dev/null 2>&1; "
-            f"printf '\\n{marker} %d\\n' $?\n"
-        )
+        line = f"{shlex.join(wrapped_command(command, timeout))} </dev/null 2>&1; printf '\\n{marker} %d\\n' $?\n"
         self._send(line.encode())
         assert self._sock is not None
         self._sock.settimeout(timeout + 30)
