@@ -5,8 +5,8 @@
     import netlab
     lab = netlab.lab("bridge")
 
-엔진이 없으면 ``lab`` 은 이유를 설명하는 자리표시자가 되고, 엔진을 쓰는 셀은 긴 트레이스백
-대신 짧은 한국어 설명을 보여 준다 (Binder 처럼 엔진이 없는 곳에서 책을 읽을 때).
+엔진이 없으면 ``lab``은 이유를 설명하는 자리표시자가 되고, 엔진을 쓰는 셀은 긴 트레이스백
+대신 짧은 한국어 설명을 보여 준다 (Binder처럼 엔진이 없는 곳에서 책을 읽을 때).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def _cmd_labhost(args: argparse.Namespace) -> int:
     if args.action == "up":
         host = labhost.LabHost.up(guests=args.guests)
         for guest in host.guests.values():
-            print(f"손님 {guest.name} 의 엔진에 닿는 명령: {guest.cli} …")
+            print(f"손님 {guest.name}의 엔진에 닿는 명령: {guest.cli} …")
         host.close()
     elif args.action == "down":
         host = labhost.find()
@@ -33,7 +33,7 @@ def _cmd_labhost(args: argparse.Namespace) -> int:
         else:
             host.down()
             print("랩 호스트를 지웠다 (데이터 디스크 볼륨은 남긴다: 모두 지우려면 `python -m netlab clean`).")
-        # 노트북 출력에 넣지 않은 사건들(make test 는 이 명령의 표준 출력을 버리므로 표준 오류로 알린다)
+        # 노트북 출력에 넣지 않은 사건들(make test는 이 명령의 표준 출력을 버리므로 표준 오류로 알린다)
         for name, text in labhost.take_events():
             print(f"--- 랩 호스트 사건 {name} ---\n{text}", file=sys.stderr)
     elif args.action == "status":
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=_cmd_images)
     sub.add_parser("probe", help="엔진 호스트의 커널 기능을 시험한다").set_defaults(func=_cmd_probe)
     sub.add_parser("doctor", help="엔진과 이미지 상태를 보여 준다").set_defaults(func=_cmd_doctor)
-    uml = sub.add_parser("labhost", help="IPVS, ESP, 802.1Q, ipvlan 이 있는 커널(사용자 모드 리눅스) 위의 엔진")
+    uml = sub.add_parser("labhost", help="IPVS, ESP, 802.1Q, ipvlan이 있는 커널(사용자 모드 리눅스) 위의 엔진")
     uml.add_argument("action", choices=["up", "down", "status", "probe"], help="부팅, 지우기, 상태, 커널 기능 시험")
     uml.add_argument(
         "--guests", type=int, default=1, help=f"up: 띄울 손님 커널 수 (1~{labhost.MAX_GUESTS}, 여러 노드 실험은 2)"

@@ -21,8 +21,8 @@ _TESTS: dict[str, tuple[str, str]] = {
     "macvlan": ("ip link add t-mv link t-va type macvlan mode bridge", "MACVLAN"),
     "vxlan": ("ip link add t-vx type vxlan id 42 dstport 4789 dev t-va", "VXLAN"),
     "8021q": ("ip link add link t-va name t-va.10 type vlan id 10", "802.1Q VLAN 하위 인터페이스"),
-    # ipvlan 은 자기 veth 위에 만든다: 한 장치에는 수신 처리기(rx_handler)가 하나뿐이라, macvlan 이 이미 붙은
-    # t-va 위에서는 ipvlan 이 있는 커널에서도 EBUSY 로 거절된다 (랩 호스트에서 처음 드러났다).
+    # ipvlan은 자기 veth 위에 만든다: 한 장치에는 수신 처리기(rx_handler)가 하나뿐이라, macvlan이 이미 붙은
+    # t-va 위에서는 ipvlan이 있는 커널에서도 EBUSY로 거절된다 (랩 호스트에서 처음 드러났다).
     "ipvlan": ("ip link add t-vc type veth peer name t-vd && ip link add t-iv link t-vc type ipvlan mode l2", "IPVLAN"),
     "dummy": ("ip link add t-dm type dummy", "dummy 링크"),
     "ipvs": ("ipvsadm -A -t 192.0.2.1:80 -s rr && ipvsadm -C", "IPVS (커널 L4 부하 분산)"),
@@ -36,21 +36,21 @@ _TESTS: dict[str, tuple[str, str]] = {
 #: 기능이 없을 때 독자가 보는 설명: 무엇에 쓰이는지와 어떻게 구하는지.
 EXPLAIN: dict[str, str] = {
     "ipvs": (
-        "스웜 서비스의 VIP 부하 분산과 인그레스 라우팅 메시는 커널의 IPVS 로 동작한다. "
+        "스웜 서비스의 VIP 부하 분산과 인그레스 라우팅 메시는 커널의 IPVS로 동작한다. "
         "이 엔진 호스트의 커널에는 IPVS(ip_vs 모듈)가 없어서 VIP 모드 서비스에 연결이 닿지 않는다. "
         "보통의 리눅스 배포판 커널에는 모듈로 들어 있다 (modprobe ip_vs). "
-        "여기서는 DNS 라운드 로빈(--endpoint-mode dnsrr)과 tasks.<서비스> 로 같은 생각을 보여 준다."
+        "여기서는 DNS 라운드로빈(--endpoint-mode dnsrr)과 tasks.<서비스>로 같은 생각을 보여 준다."
     ),
     "esp": (
-        "암호화 오버레이(--opt encrypted)는 노드 사이의 VXLAN 을 IPsec ESP 로 감싼다. "
-        "이 엔진 호스트의 커널에는 ESP 변환(xfrm esp4, AES-GCM)이 없다. 엔진(20.10 에서도 28.5 에서도)은 암호화 "
+        "암호화 오버레이(--opt encrypted)는 노드 사이의 VXLAN을 IPsec ESP로 감싼다. "
+        "이 엔진 호스트의 커널에는 ESP 변환(xfrm esp4, AES-GCM)이 없다. 엔진(20.10에서도 28.5에서도)은 암호화 "
         "오버레이를 만들고 태스크도 띄우지만, 보안 연관(SA)을 만들지 못해 노드 사이 트래픽이 모두 버려진다 "
         "(평문으로 새지는 않는다). 보통의 배포판 커널에서는 esp4 모듈로 동작한다."
     ),
     "8021q": (
-        "MACVLAN 의 VLAN 트렁킹(parent=eth0.10)은 802.1Q 하위 인터페이스가 필요하다. "
+        "MACVLAN의 VLAN 트렁킹(parent=eth0.10)은 802.1Q 하위 인터페이스가 필요하다. "
         "이 엔진 호스트의 커널에는 8021q 모듈이 없어서 도커가 하위 인터페이스를 만들지 못한다. "
-        "보통의 배포판 커널에서는 modprobe 8021q 로 쓸 수 있다."
+        "보통의 배포판 커널에서는 modprobe 8021q로 쓸 수 있다."
     ),
     "ipvlan": ("IPVLAN 드라이버는 커널의 ipvlan 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다."),
     "macvlan": "MACVLAN 드라이버는 커널의 macvlan 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다.",
@@ -86,7 +86,7 @@ class Capabilities:
 
 
 def _run_tests(cli: Any = None) -> dict[str, bool]:
-    """기능마다 시험 명령을 실행한다. ``cli`` 를 주면 그 엔진(예: 랩 호스트의 손님 엔진)에서 시험한다."""
+    """기능마다 시험 명령을 실행한다. ``cli``를 주면 그 엔진(예: 랩 호스트의 손님 엔진)에서 시험한다."""
     cli = cli or client()
     script = "; ".join(
         f"if ( {cmd} ) >/dev/null 2>&1; then echo {name}=yes; else echo {name}=no; fi"
@@ -114,7 +114,7 @@ def supports(feature: str, *, explain: bool = True) -> bool:
 
 
 def requires(*features: str) -> None:
-    """모든 기능이 있어야 하는 셀에서: 없으면 설명과 함께 :class:`FeatureMissing` 을 낸다."""
+    """모든 기능이 있어야 하는 셀에서: 없으면 설명과 함께 :class:`FeatureMissing`을 낸다."""
     missing = [f for f in features if not probe().has(f)]
     if missing:
         text = "\n".join(f"- {f}: {EXPLAIN.get(f, '')}" for f in missing)

@@ -1,8 +1,8 @@
-"""패킷 캡처: 정해진 시간이나 개수만큼 ``tcpdump`` 를 돌리고, pcap 을 파이썬에서 풀어 표로 보인다.
+"""패킷 캡처: 정해진 시간이나 개수만큼 ``tcpdump``를 돌리고, pcap을 파이썬에서 풀어 표로 보인다.
 
 캡처는 도구가 있는 컨테이너 안에서 한다. 보통은 엔진 호스트의 네트워크를 보는 도구 상자
-(``lab.host``)에서 언더레이 브리지(``cluster.bridge``)를 보고, 노드 하나의 ``eth0`` 을 보고 싶으면
-클러스터 노드(``cluster.node("worker1")``)에서 한다. 둘 다 ``.container`` 와 ``.sh()`` 가 있으면 된다::
+(``lab.host``)에서 언더레이 브리지(``cluster.bridge``)를 보고, 노드 하나의 ``eth0``을 보고 싶으면
+클러스터 노드(``cluster.node("worker1")``)에서 한다. 둘 다 ``.container``와 ``.sh()``가 있으면 된다::
 
     from netlab import capture
 
@@ -10,8 +10,8 @@
         a.exec_run("ping -c 2 10.0.9.3")           # 캡처하는 동안 트래픽을 만든다
     cap.table()                                    # 바깥 IP, UDP 포트, VNI, 안쪽 MAC/IP, ICMP
 
-``tcpdump -w`` 로 pcap 파일을 쓰고, 파일은 도커 API(``get_archive``)로 가져와 :mod:`struct` 로 푼다.
-텍스트 출력을 긁지 않으므로 tcpdump 버전마다 다른 출력 형식에 흔들리지 않는다. scapy 는 쓰지 않는다:
+``tcpdump -w``로 pcap 파일을 쓰고, 파일은 도커 API(``get_archive``)로 가져와 :mod:`struct`로 푼다.
+텍스트 출력을 긁지 않으므로 tcpdump 버전마다 다른 출력 형식에 흔들리지 않는다. scapy는 쓰지 않는다:
 이 책에 필요한 것은 이더넷, IPv4, UDP/TCP/ICMP, VXLAN 머리뿐이다.
 
 VXLAN(RFC 7348) 머리는 8바이트다: 플래그(I 비트 0x08), 예약 3바이트, VNI 3바이트, 예약 1바이트.
@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from .show import Table
 from .wait import WaitTimeout, until
 
-#: 도커 오버레이의 VXLAN UDP 포트 (``docker swarm init --data-path-port`` 로 바꿀 수 있다).
+#: 도커 오버레이의 VXLAN UDP 포트 (``docker swarm init --data-path-port``로 바꿀 수 있다).
 VXLAN_PORT = 4789
 
 ETH_IPV4 = 0x0800
@@ -57,7 +57,7 @@ LINKTYPE_LINUX_SLL2 = 276
 
 
 class Runner(Protocol):
-    """캡처를 돌릴 곳: :class:`netlab.host.HostView` 나 :class:`netlab.cluster.Node`."""
+    """캡처를 돌릴 곳: :class:`netlab.host.HostView`나 :class:`netlab.cluster.Node`."""
 
     container: Any
 
@@ -87,7 +87,7 @@ class Frame:
     tcp_flags: str = ""
     icmp_type: int | None = None
     icmp_code: int | None = None
-    #: ESP 의 SPI(어느 보안 연관으로 암호화했는가)와 순번. ESP 가 아니면 None.
+    #: ESP의 SPI(어느 보안 연관으로 암호화했는가)와 순번. ESP가 아니면 None.
     spi: int | None = None
     esp_seq: int | None = None
     payload: bytes = b""
@@ -102,7 +102,7 @@ class Frame:
 
     @property
     def esp_name(self) -> str:
-        """ESP 머리의 두 값(SPI 와 순번)을 한 낱말로. ESP 가 아니면 빈 문자열."""
+        """ESP 머리의 두 값(SPI와 순번)을 한 낱말로. ESP가 아니면 빈 문자열."""
         return f"spi 0x{self.spi:08x} seq {self.esp_seq}" if self.spi is not None else ""
 
     @property
@@ -215,7 +215,7 @@ def _parse_l3(data: bytes, ethertype: int, src_mac: str = "", dst_mac: str = "")
 
 
 def parse_vxlan(payload: bytes) -> Vxlan | None:
-    """UDP 페이로드를 VXLAN 으로 푼다. I 플래그가 없거나 너무 짧으면 None."""
+    """UDP 페이로드를 VXLAN으로 푼다. I 플래그가 없거나 너무 짧으면 None."""
     if len(payload) < 8 + 14 or not payload[0] & 0x08:
         return None
     vni = int.from_bytes(payload[4:7], "big")
@@ -244,7 +244,7 @@ def parse_pcap(data: bytes, *, vxlan_port: int = VXLAN_PORT) -> list[Packet]:
     elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
         endian = ">"
     else:
-        raise PcapError(f"pcap 파일이 아니다 (매직 {magic.hex()}); pcapng 는 tcpdump -w 의 기본이 아니다")
+        raise PcapError(f"pcap 파일이 아니다 (매직 {magic.hex()}); pcapng는 tcpdump -w의 기본이 아니다")
     nanos = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
     linktype = struct.unpack(endian + "I", data[20:24])[0] & 0x0FFFFFFF
     packets: list[Packet] = []
@@ -256,7 +256,7 @@ def parse_pcap(data: bytes, *, vxlan_port: int = VXLAN_PORT) -> list[Packet]:
         body = data[offset + 16 : offset + 16 + incl]
         offset += 16 + incl
         if len(body) < incl:
-            break  # tcpdump 가 끊긴 마지막 레코드
+            break  # tcpdump가 끊긴 마지막 레코드
         stamp = sec + frac / (1e9 if nanos else 1e6)
         first = stamp if first is None else first
         outer = _parse_link(body, linktype)
@@ -284,15 +284,15 @@ PLAIN_COLUMNS = ("#", "출발지", "목적지", "프로토콜", "플래그", "�
 
 
 def _hostport(ip: str, port: int) -> str:
-    """``주소:포트``. 출발 포트가 임시 포트면 ``tests/nbval_sanitize.cfg`` 의 ephemeral-ports 가 지운다."""
+    """``주소:포트``. 출발 포트가 임시 포트면 ``tests/nbval_sanitize.cfg``의 ephemeral-ports가 지운다."""
     return f"{ip}:{port}" if port else ip
 
 
 def vxlan_row(packet: Packet) -> list[str]:
-    """VXLAN 패킷 한 줄: 바깥 주소:포트, VNI, 안쪽 MAC 과 IP, 안쪽 프로토콜.
+    """VXLAN 패킷 한 줄: 바깥 주소:포트, VNI, 안쪽 MAC과 IP, 안쪽 프로토콜.
 
     바깥 UDP 출발 포트는 커널이 안쪽 흐름의 해시로 고른다(임시 포트 범위). 그래야 언더레이의
-    ECMP 가 흐름마다 다른 경로를 고를 수 있다.
+    ECMP가 흐름마다 다른 경로를 고를 수 있다.
     """
     o, i = packet.outer, packet.inner or Frame()
     inner_proto = i.proto_name + (f" {i.icmp_name}" if i.icmp_name else "")
@@ -310,7 +310,7 @@ def vxlan_row(packet: Packet) -> list[str]:
 
 
 def plain_row(packet: Packet) -> list[str]:
-    """VXLAN 이 아닌 패킷 한 줄: 주소:포트, 프로토콜, TCP 플래그나 ICMP 종류, 길이."""
+    """VXLAN이 아닌 패킷 한 줄: 주소:포트, 프로토콜, TCP 플래그나 ICMP 종류, 길이."""
     o = packet.outer
     return [
         str(packet.index),
@@ -323,7 +323,7 @@ def plain_row(packet: Packet) -> list[str]:
 
 
 def table(packets: Sequence[Packet], title: str = "", *, vxlan: bool | None = None) -> Table:
-    """패킷 목록을 :class:`netlab.show.Table` 로. VXLAN 이 있으면 VXLAN 열로 보인다."""
+    """패킷 목록을 :class:`netlab.show.Table`로. VXLAN이 있으면 VXLAN 열로 보인다."""
     use_vxlan = any(p.is_vxlan for p in packets) if vxlan is None else vxlan
     if use_vxlan:
         return Table(VXLAN_COLUMNS, [vxlan_row(p) for p in packets if p.is_vxlan], title)
@@ -336,10 +336,10 @@ _counter = itertools.count(1)
 
 
 class Capture:
-    """돌고 있거나 끝난 캡처 하나. :func:`start` 로 만든다.
+    """돌고 있거나 끝난 캡처 하나. :func:`start`로 만든다.
 
-    ``with`` 블록을 나갈 때 tcpdump 가 ``count`` 개를 채우거나 ``timeout`` 초가 지나 끝나기를 기다리고,
-    pcap 을 가져와 :attr:`packets` 에 푼다.
+    ``with`` 블록을 나갈 때 tcpdump가 ``count`` 개를 채우거나 ``timeout`` 초가 지나 끝나기를 기다리고,
+    pcap을 가져와 :attr:`packets`에 푼다.
     """
 
     def __init__(
@@ -364,7 +364,7 @@ class Capture:
         self.raw = b""
         self.started = False
         self.finished = False
-        # 파일은 캡처하는 컨테이너(실습마다 따로)의 /tmp 에 둔다. 번호는 이 프로세스 안에서만 겹치지 않으면 된다.
+        # 파일은 캡처하는 컨테이너(실습마다 따로)의 /tmp에 둔다. 번호는 이 프로세스 안에서만 겹치지 않으면 된다.
         self.path = f"/tmp/netlab-capture-{next(_counter)}"
 
     @property
@@ -376,9 +376,9 @@ class Capture:
         return f"{text} {shlex.quote(self.bpf)}" if self.bpf else text
 
     def start(self, *, echo: bool | None = None) -> Capture:
-        """tcpdump 를 백그라운드로 띄우고, 인터페이스에서 듣기 시작할 때까지 기다린다.
+        """tcpdump를 백그라운드로 띄우고, 인터페이스에서 듣기 시작할 때까지 기다린다.
 
-        ``echo`` 가 참이면(기본은 실습의 ``echo`` 설정) 같은 뜻의 명령줄을 먼저 보여 준다.
+        ``echo``가 참이면(기본은 실습의 ``echo`` 설정) 같은 뜻의 명령줄을 먼저 보여 준다.
         """
         if echo if echo is not None else _lab_echo(self.runner):
             print(f"$ {self.command}")
@@ -392,16 +392,16 @@ class Capture:
         def log() -> str:
             text = self.runner.sh(f"cat {self.path}.log 2>/dev/null", timeout=5).output
             if "tcpdump:" in text and ("No such device" in text or "syntax error" in text or "ERROR" in text.upper()):
-                raise RuntimeError(f"tcpdump 를 시작하지 못했다: {text.strip()}")
+                raise RuntimeError(f"tcpdump를 시작하지 못했다: {text.strip()}")
             return text
 
         # 듣기 시작하기 전에 보낸 패킷은 잡히지 않는다: 캡처가 준비된 뒤에야 부른 쪽이 트래픽을 만든다
-        until(log, lambda text: "listening on" in text, what=f"tcpdump 가 {self.interface} 에서 듣기", interval=0.05)
+        until(log, lambda text: "listening on" in text, what=f"tcpdump가 {self.interface}에서 듣기", interval=0.05)
         self.started = True
         return self
 
     def wait(self) -> list[Packet]:
-        """tcpdump 가 끝나기를 기다리고(``count`` 개 또는 ``timeout`` 초), 패킷을 풀어 돌려준다."""
+        """tcpdump가 끝나기를 기다리고(``count`` 개 또는 ``timeout`` 초), 패킷을 풀어 돌려준다."""
         if self.finished:
             return self.packets
 
@@ -409,11 +409,11 @@ class Capture:
             probe = f"kill -0 $(cat {self.path}.pid) 2>/dev/null && echo alive"
             return "alive" in self.runner.sh(probe, timeout=5).output
 
-        try:  # tcpdump 는 count 개를 잡거나 timeout 초가 지나면 스스로 끝난다
-            until(running, lambda alive: not alive, what="tcpdump 가 끝나기", timeout=self.timeout + 10, interval=0.1)
-        except WaitTimeout:  # 그래도 살아 있으면 INT 로 끝내고, pcap 을 다 쓰고 나갈 때까지 기다린다
+        try:  # tcpdump는 count 개를 잡거나 timeout 초가 지나면 스스로 끝난다
+            until(running, lambda alive: not alive, what="tcpdump가 끝나기", timeout=self.timeout + 10, interval=0.1)
+        except WaitTimeout:  # 그래도 살아 있으면 INT로 끝내고, pcap을 다 쓰고 나갈 때까지 기다린다
             self.runner.sh(f"kill -INT $(cat {self.path}.pid) 2>/dev/null", timeout=5)
-            until(running, lambda alive: not alive, what="INT 를 받은 tcpdump 가 끝나기", timeout=10, interval=0.1)
+            until(running, lambda alive: not alive, what="INT를 받은 tcpdump가 끝나기", timeout=10, interval=0.1)
         self.raw = _fetch(self.runner.container, f"{self.path}.pcap")
         self.runner.sh(f"rm -f {self.path}.pcap {self.path}.pid {self.path}.log", timeout=5)
         self.packets = parse_pcap(self.raw, vxlan_port=self.vxlan_port)
@@ -441,11 +441,11 @@ class Capture:
         return list(VXLAN_COLUMNS if self.vxlan else PLAIN_COLUMNS)
 
     def rows(self) -> list[list[str]]:
-        """:class:`netlab.show.Table` 에 그대로 넣을 행."""
+        """:class:`netlab.show.Table`에 그대로 넣을 행."""
         return table(self.packets).rows
 
     def table(self, title: str | None = None) -> Table:
-        heading = title if title is not None else f"{self.interface} 에서 잡은 패킷 ({self.bpf or '모두'})"
+        heading = title if title is not None else f"{self.interface}에서 잡은 패킷 ({self.bpf or '모두'})"
         return table(self.packets, heading)
 
     def summary(self) -> list[str]:
@@ -496,7 +496,7 @@ def start(
     vxlan_port: int = VXLAN_PORT,
     echo: bool | None = None,
 ) -> Capture:
-    """캡처를 시작한다. ``with`` 와 함께 쓰면 블록이 끝날 때 결과를 모은다."""
+    """캡처를 시작한다. ``with``와 함께 쓰면 블록이 끝날 때 결과를 모은다."""
     cap = Capture(runner, interface, bpf, count=count, timeout=timeout, snaplen=snaplen, vxlan_port=vxlan_port)
     return cap.start(echo=echo)
 
@@ -512,7 +512,7 @@ def run(
     snaplen: int = 256,
     echo: bool | None = None,
 ) -> Capture:
-    """캡처를 시작하고, ``during()`` 을 부른 뒤(트래픽 만들기), 끝나기를 기다린 결과를 돌려준다."""
+    """캡처를 시작하고, ``during()``을 부른 뒤(트래픽 만들기), 끝나기를 기다린 결과를 돌려준다."""
     cap = start(runner, interface, bpf, count=count, timeout=timeout, snaplen=snaplen, echo=echo)
     try:
         if during is not None:

@@ -1,6 +1,6 @@
 """본문이 말한 대로 네트워크가 동작하는지 확인하는 자가 점검.
 
-확인은 ``assert`` 와 같지만, 통과하면 무엇을 확인했는지 한 줄로 남기고, 실패하면 무엇을
+확인은 ``assert``와 같지만, 통과하면 무엇을 확인했는지 한 줄로 남기고, 실패하면 무엇을
 기대했고 무엇을 보았는지 한국어로 알려 준다. 저장된 출력의 ✔ 줄은 실제로 통과한 확인이다.
 """
 
@@ -14,7 +14,7 @@ class CheckFailed(AssertionError):
 
 
 def check(condition: Any, message: str, *, seen: Any = None) -> None:
-    """``condition`` 이 참이면 ``✔ message`` 를 출력하고, 거짓이면 :class:`CheckFailed`."""
+    """``condition``이 참이면 ``✔ message``를 출력하고, 거짓이면 :class:`CheckFailed`."""
     if condition:
         print(f"✔ {message}")
         return

@@ -12,28 +12,28 @@
 
 구성 (자세한 설계는 ``docs/cluster.md``):
 
-- **노드** 는 ``netlab/node:bookworm`` (``images/node``) 컨테이너 하나다. 그 안에서 dockerd 가
-  돈다(이 기계의 엔진과 같은 기준 엔진 28.5.2). 특권은 :func:`netlab.host.full_capability_host_config` 가
-  엔진에 맞춰 준다(되면 ``--privileged``, 안 되면 하나하나). 시작 명령이 ``/sys`` 와 cgroup 을 읽기-쓰기로
-  다시 마운트한 뒤 dockerd 를 실행한다.
-- 노드의 ``/var/lib/docker`` 는 라벨이 붙은 볼륨이다. overlay2 는 overlayfs 위에 쌓이지 못하므로
+- **노드**는 ``netlab/node:bookworm`` (``images/node``) 컨테이너 하나다. 그 안에서 dockerd가
+  돈다(이 기계의 엔진과 같은 기준 엔진 28.5.2). 특권은 :func:`netlab.host.full_capability_host_config`가
+  엔진에 맞춰 준다(되면 ``--privileged``, 안 되면 하나하나). 시작 명령이 ``/sys``와 cgroup을 읽기-쓰기로
+  다시 마운트한 뒤 dockerd를 실행한다.
+- 노드의 ``/var/lib/docker``는 라벨이 붙은 볼륨이다. overlay2는 overlayfs 위에 쌓이지 못하므로
   컨테이너의 쓰기 계층이 아닌 볼륨(호스트의 ext4/xfs)이 필요하다.
-- **언더레이** 는 라벨이 붙은 사용자 정의 브리지 네트워크다. 리눅스 브리지 이름을
-  ``com.docker.network.bridge.name`` 으로 고정하므로(``nl-<실습>-ul``) 호스트 쪽에서 그 브리지에
-  ``tcpdump`` 를 걸어 노드 사이의 VXLAN(UDP 4789)과 가십(7946)을 볼 수 있다 (:mod:`netlab.capture`).
-  서브넷은 실습 블록의 마지막 /24 (``lab.subnet(9)``) 이다. 스웜 오버레이의 기본 풀 10.0.0.0/8 과
+- **언더레이**는 라벨이 붙은 사용자 정의 브리지 네트워크다. 리눅스 브리지 이름을
+  ``com.docker.network.bridge.name``으로 고정하므로(``nl-<실습>-ul``) 호스트 쪽에서 그 브리지에
+  ``tcpdump``를 걸어 노드 사이의 VXLAN(UDP 4789)과 가십(7946)을 볼 수 있다 (:mod:`netlab.capture`).
+  서브넷은 실습 블록의 마지막 /24 (``lab.subnet(9)``)이다. 스웜 오버레이의 기본 풀 10.0.0.0/8과
   겹치지 않는다.
 - 노드 엔진은 **어떤 TCP 주소에서도 듣지 않는다.** 노드 안의 유닉스 소켓(``/var/run/docker.sock``)뿐이다.
-  SDK 클라이언트는 바깥 엔진의 exec API 위로 노드 안의 ``docker system dial-stdio`` 를 잇는 터널로 그
+  SDK 클라이언트는 바깥 엔진의 exec API 위로 노드 안의 ``docker system dial-stdio``를 잇는 터널로 그
   소켓에 닿는다(``ssh://`` 컨텍스트가 쓰는 것과 같은 명령). 그래서 노드 엔진에 닿을 수 있는 것은 바깥
-  엔진의 소켓에 닿을 수 있는 사람뿐이다. 예전에는 ``tcp://<노드 IP>:2375`` 를 TLS 없이 열었는데, 그러면
+  엔진의 소켓에 닿을 수 있는 사람뿐이다. 예전에는 ``tcp://<노드 IP>:2375``를 TLS 없이 열었는데, 그러면
   엔진 호스트의 모든 사용자와 노드 위의 평범한 컨테이너까지 클러스터의 관리 권한을 얻었다(14장).
   독자에게 보여 주는 명령줄은 ``docker exec <노드 컨테이너> docker …`` 다 (:attr:`Node.cli`).
-  스웜의 포트(2377 은 스웜 자신의 상호 TLS, 7946 가십, 4789 VXLAN)는 장들이 가르치는 것이라 그대로다.
-- 노드 안의 서비스가 ``netlab/lab:bookworm`` 을 쓸 수 있도록 바깥 엔진의 이미지를 ``save`` 해서
+  스웜의 포트(2377은 스웜 자신의 상호 TLS, 7946 가십, 4789 VXLAN)는 장들이 가르치는 것이라 그대로다.
+- 노드 안의 서비스가 ``netlab/lab:bookworm``을 쓸 수 있도록 바깥 엔진의 이미지를 ``save`` 해서
   각 노드 엔진에 ``load`` 한다. 레지스트리는 필요 없다.
 
-모든 자원에는 실습 라벨이 붙으므로 ``lab.cleanup()`` 도 클러스터를 지운다.
+모든 자원에는 실습 라벨이 붙으므로 ``lab.cleanup()``도 클러스터를 지운다.
 """
 
 from __future__ import annotations
@@ -61,13 +61,14 @@ from docker.models.networks import Network
 from . import addressing, images
 from .execstream import STDOUT, frames
 from .host import full_capability_host_config, privilege_flags
+from .korean import josa
 from .resources import LAB_IMAGE, is_ours
 from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
 
-#: 노드 이미지 (``images/node`` 레시피, ``python -m netlab images node`` 로 빌드).
+#: 노드 이미지 (``images/node`` 레시피, ``python -m netlab images node``로 빌드).
 NODE_IMAGE = images.image_tag("node")
 #: 클러스터 자원에 더 붙이는 라벨: 값은 노드의 짧은 이름(``manager``, ``worker1``) 또는 ``underlay``.
 LABEL_CLUSTER = "netlab.cluster"
@@ -75,7 +76,7 @@ LABEL_CLUSTER = "netlab.cluster"
 LABEL_ROLE = "netlab.cluster.role"
 #: 언더레이로 쓰는 서브넷 번호 (``lab.subnet(UNDERLAY_INDEX)``). 앞 번호들은 장이 쓰도록 남긴다.
 UNDERLAY_INDEX = 9
-#: 노드 엔진의 API 버전은 고정하지 않고 엔진에 묻는다("auto", 왕복 한 번). 엔진 29 는 1.44 보다 옛 API 를
+#: 노드 엔진의 API 버전은 고정하지 않고 엔진에 묻는다("auto", 왕복 한 번). 엔진 29는 1.44보다 옛 API를
 #: 거절할 수 있고, 옛 버전으로 고정하면 새 엔진의 응답에서 필드가 빠진다. 노드가 20.10 이어도(make compat) 맞는다.
 NODE_API = "auto"
 #: 스웜 관리 포트.
@@ -83,14 +84,14 @@ SWARM_PORT = 2377
 #: 노드 엔진이 뜨기를 기다리는 시간(초).
 ENGINE_TIMEOUT = float(os.environ.get("NETLAB_CLUSTER_TIMEOUT", "60"))
 
-#: 노드 컨테이너의 시작 명령. ``{ip}`` 는 노드의 언더레이 주소다.
+#: 노드 컨테이너의 시작 명령. ``{ip}``는 노드의 언더레이 주소다.
 #:
-#: 1. ``/sys`` 와 cgroup 계층을 읽기-쓰기로 다시 마운트한다. ``--privileged`` 가 해 주던 일이다.
-#:    cgroup v1 의 계층들은 읽기 전용 바인드 마운트라서 ``remount,bind,rw`` 여야 풀린다.
+#: 1. ``/sys``와 cgroup 계층을 읽기-쓰기로 다시 마운트한다. ``--privileged``가 해 주던 일이다.
+#:    cgroup v1의 계층들은 읽기 전용 바인드 마운트라서 ``remount,bind,rw`` 여야 풀린다.
 #: 2. cgroup v2 호스트라면 자기 프로세스를 하위 그룹(init)으로 옮기고 컨트롤러를 하위에 열어 준다
-#:    (moby 의 dind 스크립트와 같은 방법). v1 호스트에서는 건너뛴다.
-#: 3. 지난 실행이 남긴 pid 파일을 지우고 dockerd 를 실행한다.
-#:    - ``--host unix://`` 하나뿐이다: TCP 로는 듣지 않는다 (위의 설명).
+#:    (moby의 dind 스크립트와 같은 방법). v1 호스트에서는 건너뛴다.
+#: 3. 지난 실행이 남긴 pid 파일을 지우고 dockerd를 실행한다.
+#:    - ``--host unix://`` 하나뿐이다: TCP로는 듣지 않는다 (위의 설명).
 #:    - ``--dns 127.0.0.1``: 노드 안 컨테이너의 이름 질의가 이 기계 밖으로 나가지 않게 한다.
 #:    - ``DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1``: 스웜 태스크가 이미지를 레지스트리에서 받으려 하지 않고
 #:      노드에 load 한 이미지를 바로 쓴다.
@@ -123,7 +124,7 @@ def _print(line: str) -> None:
 def bridge_name(lab_name: str) -> str:
     """언더레이의 리눅스 브리지 이름. 커널의 인터페이스 이름 제한(15자)에 맞춘다.
 
-    ``nl-<실습>-ul`` 이 15자를 넘으면 실습의 주소 블록 번호로 ``nl-ul<블록>`` 을 쓴다 (블록은 겹치지 않는다).
+    ``nl-<실습>-ul``이 15자를 넘으면 실습의 주소 블록 번호로 ``nl-ul<블록>``을 쓴다 (블록은 겹치지 않는다).
     """
     name = f"nl-{lab_name}-ul"
     if len(name) <= 15:
@@ -142,28 +143,28 @@ def node_names(count: int) -> list[str]:
 
 
 class _ExecTunnel:
-    """노드 엔진의 유닉스 소켓을 바깥 엔진의 exec API 로 이어 주는 로컬 유닉스 소켓.
+    """노드 엔진의 유닉스 소켓을 바깥 엔진의 exec API로 이어 주는 로컬 유닉스 소켓.
 
-    연결마다 노드 안에서 ``docker system dial-stdio`` 를 exec 한다. 이 명령은 표준 입출력을
-    노드의 ``/var/run/docker.sock`` 에 그대로 잇는다 (``ssh://`` 컨텍스트가 쓰는 것과 같은 명령).
+    연결마다 노드 안에서 ``docker system dial-stdio``를 exec 한다. 이 명령은 표준 입출력을
+    노드의 ``/var/run/docker.sock``에 그대로 잇는다 (``ssh://`` 컨텍스트가 쓰는 것과 같은 명령).
     exec 스트림은 8바이트 머리(스트림 종류, 길이)로 나뉘어 오므로 표준 출력 조각만 골라 돌려준다.
-    노트북 커널이 엔진 호스트에 없어서 노드 IP 에 닿지 않을 때 쓴다.
+    노트북 커널이 엔진 호스트에 없어서 노드 IP에 닿지 않을 때 쓴다.
     """
 
     def __init__(self, outer: docker.DockerClient, container: Container, command: list[str] | None = None) -> None:
         self.outer = outer
         self.container = container
-        #: 연결마다 컨테이너 안에서 실행해 표준 입출력을 엔진 소켓에 잇는 명령 (랩 호스트는 socat 으로 손님에 닿는다)
+        #: 연결마다 컨테이너 안에서 실행해 표준 입출력을 엔진 소켓에 잇는 명령 (랩 호스트는 socat으로 손님에 닿는다)
         self.command = command or ["docker", "system", "dial-stdio"]
-        # 폴더 이름에 이 프로세스의 PID 를 넣는다: 커널이 KILL 되어 finalize 가 돌지 못해도
-        # `python -m netlab clean` 이 주인이 죽은 폴더를 알아보고 지운다 (:func:`remove_stale_tunnel_dirs`).
+        # 폴더 이름에 이 프로세스의 PID를 넣는다: 커널이 KILL 되어 finalize가 돌지 못해도
+        # `python -m netlab clean`이 주인이 죽은 폴더를 알아보고 지운다 (:func:`remove_stale_tunnel_dirs`).
         self.dir = tempfile.mkdtemp(prefix=f"{TUNNEL_DIR_PREFIX}{os.getpid()}-")
         self.path = str(Path(self.dir) / "docker.sock")
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(self.path)
         self.server.listen(16)
         self.closed = False
-        # close() 를 부르지 않고 끝나도(커널 종료) 임시 폴더가 남지 않게 한다.
+        # close()를 부르지 않고 끝나도(커널 종료) 임시 폴더가 남지 않게 한다.
         self._finalizer = weakref.finalize(self, shutil.rmtree, self.dir, True)
         threading.Thread(target=self._accept_loop, daemon=True, name=f"tunnel-{container.name}").start()
 
@@ -209,8 +210,8 @@ class _ExecTunnel:
         except OSError:
             pass
         finally:
-            # close() 만으로는 다른 스레드의 recv() 에 묶인 소켓이 풀리지 않아 FIN 이 가지 않는다.
-            # shutdown() 이 상대에게 EOF 를 보내고 막힌 recv() 를 깨운다 (exec 처럼 EOF 로 끝나는 응답).
+            # close() 만으로는 다른 스레드의 recv()에 묶인 소켓이 풀리지 않아 FIN이 가지 않는다.
+            # shutdown()이 상대에게 EOF를 보내고 막힌 recv()를 깨운다 (exec처럼 EOF로 끝나는 응답).
             for sock in (local, remote):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
@@ -255,7 +256,7 @@ def remove_stale_tunnel_dirs(tmp: str | None = None) -> int:
 
 
 def _engine_answers(node: Node) -> bool:
-    """노드 엔진이 요청을 받는지: 노드 안의 ``docker version`` 이 되고, 터널 너머의 SDK 클라이언트도 닿는지."""
+    """노드 엔진이 요청을 받는지: 노드 안의 ``docker version``이 되고, 터널 너머의 SDK 클라이언트도 닿는지."""
     return node.sh("docker version -f '{{.Server.Version}}'", timeout=5).ok and node.engine_ready()
 
 
@@ -294,7 +295,7 @@ class Node:
 
     @property
     def client(self) -> docker.DockerClient:
-        """노드 엔진의 도커 SDK 클라이언트 (바깥 엔진의 exec 터널 너머, ``docker exec <노드> docker`` 와 같다)."""
+        """노드 엔진의 도커 SDK 클라이언트 (바깥 엔진의 exec 터널 너머, ``docker exec <노드> docker``와 같다)."""
         if self._client is None:
             self._client = self._connect()
         return self._client
@@ -357,7 +358,7 @@ class ClusterError(RuntimeError):
 
 
 class Cluster:
-    """한 실습의 스웜 클러스터. :meth:`up` 으로 만들거나 다시 쓴다."""
+    """한 실습의 스웜 클러스터. :meth:`up`으로 만들거나 다시 쓴다."""
 
     def __init__(self, lab: Lab, underlay: Network, nodes: list[Node]) -> None:
         self.lab = lab
@@ -380,7 +381,7 @@ class Cluster:
         for node in self.nodes:
             if name in (node.name, node.hostname, node.container.name):
                 return node
-        raise KeyError(f"노드 {name!r} 가 없다. 있는 노드: {', '.join(n.name for n in self.nodes)}")
+        raise KeyError(f"노드 {josa(repr(name), '가')} 없다. 있는 노드: {', '.join(n.name for n in self.nodes)}")
 
     @property
     def bridge(self) -> str:
@@ -424,7 +425,7 @@ class Cluster:
         )
 
     def ready_nodes(self) -> list[str]:
-        """매니저가 Ready 로 보는 노드의 호스트 이름 (정렬)."""
+        """매니저가 Ready로 보는 노드의 호스트 이름 (정렬)."""
         names = []
         for item in self.manager.client.nodes.list():
             if (item.attrs.get("Status") or {}).get("State") == "ready":
@@ -448,7 +449,7 @@ class Cluster:
     ) -> Network:
         """매니저에서 스웜 범위 오버레이 네트워크를 만든다. 같은 뜻의 명령줄을 먼저 보여 준다.
 
-        ``subnet`` 은 보통 ``lab.subnet(i)`` 로 고정한다. 주지 않으면 스웜의 기본 풀(10.0.0.0/8)에서 고른다.
+        ``subnet``은 보통 ``lab.subnet(i)``로 고정한다. 주지 않으면 스웜의 기본 풀(10.0.0.0/8)에서 고른다.
         """
         parts = [self.manager.cli, "network", "create", "--driver", "overlay"]
         if subnet:
@@ -479,13 +480,13 @@ class Cluster:
     def _wait_allocated(self, network: str, timeout: float = 30) -> None:
         """매니저의 할당기가 네트워크를 마저 채울 때까지 기다린다: 드라이버 옵션과 VNI.
 
-        스웜의 할당기는 네트워크 생성 요청에 답한 뒤에 VNI 와 드라이버 옵션을 따로 붙인다. 바쁜 기계에서는
-        생성 직후의 inspect 에 ``Options`` 가 ``None`` 이거나 ``vxlanid_list`` 가 아직 없어서, 곧바로 읽는
+        스웜의 할당기는 네트워크 생성 요청에 답한 뒤에 VNI와 드라이버 옵션을 따로 붙인다. 바쁜 기계에서는
+        생성 직후의 inspect에 ``Options``가 ``None`` 이거나 ``vxlanid_list``가 아직 없어서, 곧바로 읽는
         셀이 빈 값을 받는다. 그래서 돌려주는 네트워크 객체도 기다린 뒤에 다시 읽은 것이다.
         """
         until(
             lambda: self.vxlan_ids(network),
-            what=f"스웜 할당기가 오버레이 {network} 에 VNI 를 붙이기",
+            what=f"스웜 할당기가 오버레이 {network}에 VNI를 붙이기",
             timeout=timeout,
         )
 
@@ -504,8 +505,8 @@ class Cluster:
     ) -> Any:
         """복제 서비스를 만들고 태스크가 모두 뜰 때까지 기다린다. 같은 뜻의 명령줄을 먼저 보여 준다.
 
-        ``endpoint_mode="auto"`` 는 엔진 호스트에 IPVS 가 있으면 ``vip``, 없으면 ``dnsrr`` 이다. VIP 모드의
-        가상 IP 는 커널의 IPVS 가 태스크로 나눠 주므로, IPVS 가 없는 커널에서는 VIP 로 보낸 연결이 멈춘다.
+        ``endpoint_mode="auto"``는 엔진 호스트에 IPVS가 있으면 ``vip``, 없으면 ``dnsrr``이다. VIP 모드의
+        가상 IP는 커널의 IPVS가 태스크로 나눠 주므로, IPVS가 없는 커널에서는 VIP로 보낸 연결이 멈춘다.
         """
         from .capabilities import probe
 
@@ -513,7 +514,7 @@ class Cluster:
         if mode == "auto":
             mode = "vip" if probe().has("ipvs") else "dnsrr"
             if mode == "dnsrr":
-                self._note("이 엔진 호스트의 커널에는 IPVS 가 없다: VIP 대신 DNS 라운드 로빈(dnsrr)으로 만든다.")
+                self._note("이 엔진 호스트의 커널에는 IPVS가 없다: VIP 대신 DNS 라운드로빈(dnsrr)으로 만든다.")
         nets, cons, cmd = list(networks), list(constraints), list(command)
         parts = ["service", "create", "--name", name]
         parts += ["--replicas", str(replicas), "--endpoint-mode", mode]
@@ -543,9 +544,9 @@ class Cluster:
     def tasks(self, service: str, *, order: str = "slot") -> list[dict[str, Any]]:
         """서비스의 실행 중인 태스크.
 
-        ``order="slot"`` 은 슬롯 번호순이다. 매니저는 슬롯 순서로 오버레이 주소를 나눠 주므로 주소가
+        ``order="slot"``은 슬롯 번호순이다. 매니저는 슬롯 순서로 오버레이 주소를 나눠 주므로 주소가
         실행마다 같다. 어느 노드에 놓이는지는 스케줄러가 정하므로 실행마다 다를 수 있다.
-        ``order="node"`` 는 노드 이름순이다. 노드는 실행마다 같지만 주소는 바뀔 수 있다.
+        ``order="node"``는 노드 이름순이다. 노드는 실행마다 같지만 주소는 바뀔 수 있다.
         """
         tasks = _running(self.manager.client.services.get(service).tasks(filters={"desired-state": "running"}))
         if order == "node":
@@ -558,7 +559,7 @@ class Cluster:
         for attachment in task.get("NetworksAttachments") or []:
             if attachment["Network"]["Spec"]["Name"] == network:
                 return attachment["Addresses"][0].split("/")[0]
-        raise KeyError(f"태스크가 네트워크 {network} 에 붙어 있지 않다.")
+        raise KeyError(f"태스크가 네트워크 {network}에 붙어 있지 않다.")
 
     def _say(self, line: str) -> None:
         if getattr(self.lab, "echo", True):
@@ -569,9 +570,9 @@ class Cluster:
             print(line)
 
     def wait_tasks(self, service: str, replicas: int, *, timeout: float = 60) -> list[dict[str, Any]]:
-        """서비스의 태스크가 ``replicas`` 개 running 이 될 때까지 기다리고, 그 태스크들을 돌려준다.
+        """서비스의 태스크가 ``replicas`` 개 running이 될 때까지 기다리고, 그 태스크들을 돌려준다.
 
-        돌려주는 태스크는 슬롯 번호순이다. 각 태스크의 ``NodeID`` 와 네트워크 주소가 들어 있다.
+        돌려주는 태스크는 슬롯 번호순이다. 각 태스크의 ``NodeID``와 네트워크 주소가 들어 있다.
         """
         svc = self.manager.client.services.get(service)
 
@@ -580,14 +581,14 @@ class Cluster:
             failed = [t for t in tasks if (t.get("Status") or {}).get("State") in ("failed", "rejected")]
             if failed and len(_running(tasks)) < replicas:
                 message = failed[0]["Status"].get("Err") or failed[0]["Status"].get("Message")
-                raise ClusterError(f"서비스 {service} 의 태스크가 실패했다: {message}")
+                raise ClusterError(f"서비스 {service}의 태스크가 실패했다: {message}")
             return _running(tasks)
 
         try:
             return until(
                 running_tasks,
                 lambda running: len(running) >= replicas,
-                what=f"서비스 {service} 의 태스크 {replicas}개가 running 이 되기",
+                what=f"서비스 {service}의 태스크 {replicas}개가 running이 되기",
                 timeout=timeout,
                 interval=0.3,
             )
@@ -622,10 +623,10 @@ class Cluster:
     ) -> Cluster:
         """매니저 하나와 워커 ``nodes - 1`` 개의 스웜을 세운다. 건강한 클러스터가 있으면 다시 쓴다.
 
-        같은 실습의 노드가 이미 있고, 모두 돌고 있고, 매니저가 모든 노드를 Ready 로 보고, 이미지가
+        같은 실습의 노드가 이미 있고, 모두 돌고 있고, 매니저가 모든 노드를 Ready로 보고, 이미지가
         노드에 있으면 그대로 쓴다. 하나라도 어긋나면 있는 것을 지우고 새로 세운다.
-        ``load`` 는 바깥 엔진에서 노드 엔진으로 옮길 이미지다. ``recipe`` 는 노드 이미지의 레시피이고,
-        ``swarm=False`` 면 스웜 없이 엔진만 띄운다 (``make compat`` 이 옛 엔진 하나를 띄울 때).
+        ``load``는 바깥 엔진에서 노드 엔진으로 옮길 이미지다. ``recipe``는 노드 이미지의 레시피이고,
+        ``swarm=False`` 면 스웜 없이 엔진만 띄운다 (``make compat``이 옛 엔진 하나를 띄울 때).
         """
         say: Progress = _print if progress else _silent
         started = time.monotonic()
@@ -660,7 +661,7 @@ class Cluster:
 
     @classmethod
     def _find(cls, lab: Lab, names: list[str]) -> Cluster | None:
-        """이 실습의 클러스터 자원이 있으면 :class:`Cluster` 로 묶는다 (건강한지는 보지 않는다)."""
+        """이 실습의 클러스터 자원이 있으면 :class:`Cluster`로 묶는다 (건강한지는 보지 않는다)."""
         flt = {"label": [f"{k}={v}" for k, v in lab.labels.items()] + [LABEL_CLUSTER]}
         containers = {c.labels.get(LABEL_CLUSTER): c for c in lab.client.containers.list(all=True, filters=flt)}
         networks = [n for n in lab.client.networks.list(filters=flt) if n.name == lab.n("underlay")]
@@ -685,19 +686,19 @@ class Cluster:
             if node.container.status != "running":
                 return f"{node.name} 컨테이너가 {node.container.status} 상태"
             if not node.ip or not node.engine_ready():
-                return f"{node.name} 의 엔진이 응답하지 않음"
+                return f"{node.name}의 엔진이 응답하지 않음"
         try:
             if self.ready_nodes() != sorted(names):
-                return "스웜 노드가 모두 Ready 가 아님"
+                return "스웜 노드가 모두 Ready가 아님"
         except (DockerException, OSError):
             return "매니저가 스웜 매니저가 아님"
         for node in self.nodes:
             for ref in wanted_images:
                 try:
                     if node.client.images.get(ref).id != self.lab.client.images.get(ref).id:
-                        return f"{node.name} 의 {ref} 가 바깥 엔진의 것과 다름"
+                        return f"{node.name}의 {josa(ref, '가')} 바깥 엔진의 것과 다름"
                 except ImageNotFound:
-                    return f"{node.name} 에 {ref} 가 없음"
+                    return f"{node.name}에 {josa(ref, '가')} 없음"
         return None
 
     @classmethod
@@ -763,7 +764,7 @@ class Cluster:
                 node.container.reload()
                 if node.container.status in ("exited", "dead"):
                     logs = node.container.logs(tail=15).decode(errors="replace")
-                    raise ClusterError(f"노드 {node.name} 의 dockerd 가 끝났다:\n{logs}")
+                    raise ClusterError(f"노드 {node.name}의 dockerd가 끝났다:\n{logs}")
                 if _engine_answers(node):
                     pending.remove(node)
             return pending
@@ -777,9 +778,9 @@ class Cluster:
             ) from None
         version = self.manager.client.version()
         say(f"노드 엔진 {len(self.nodes)}개가 응답한다 ({time.monotonic() - started:.1f}초)")
-        # 엔진 버전과 연결 방법은 기계마다 다르다: 한 줄 끝에 두어 nbval 의 engine-version 규칙이 지우게 한다.
+        # 엔진 버전과 연결 방법은 기계마다 다르다: 한 줄 끝에 두어 nbval의 engine-version 규칙이 지우게 한다.
         engine = f"Docker Engine {version.get('Version', '?')} (API {version.get('ApiVersion', '?')})"
-        say(f"  {engine}, 바깥 엔진의 exec 터널로 연결 (노드 엔진은 TCP 로 듣지 않는다)")
+        say(f"  {engine}, 바깥 엔진의 exec 터널로 연결 (노드 엔진은 TCP로 듣지 않는다)")
 
     def _form_swarm(self, say: Progress) -> None:
         started = time.monotonic()
@@ -802,13 +803,13 @@ class Cluster:
                 self.ready_nodes, lambda ready: ready == wanted, what="스웜 노드가 모두 Ready", timeout=ENGINE_TIMEOUT
             )
         except WaitTimeout as exc:
-            raise ClusterError(f"스웜 노드가 Ready 가 되지 않았다: {exc.last} (기대 {wanted})") from None
+            raise ClusterError(f"스웜 노드가 Ready가 되지 않았다: {exc.last} (기대 {wanted})") from None
         say(f"스웜 구성: 매니저 1, 워커 {len(self.workers)}, 모두 Ready ({time.monotonic() - started:.1f}초)")
 
     def _load_images(self, refs: list[str], say: Progress) -> None:
         """바깥 엔진의 이미지를 ``docker save`` 해서 노드에 ``docker load`` 한다 (동시에).
 
-        같은 ID 의 이미지가 이미 있는 노드는 건너뛴다. 새로 세운 노드에는 없으므로 모두 받고,
+        같은 ID의 이미지가 이미 있는 노드는 건너뛴다. 새로 세운 노드에는 없으므로 모두 받고,
         독자의 스웜(:mod:`netlab.attach`)에서는 처음 붙을 때만 옮긴다.
         """
         for ref in refs:
@@ -816,7 +817,7 @@ class Cluster:
             try:
                 image = self.lab.client.images.get(ref)
             except ImageNotFound:
-                raise ClusterError(f"바깥 엔진에 {ref} 이미지가 없다. `python -m netlab images` 로 만든다.") from None
+                raise ClusterError(f"바깥 엔진에 {ref} 이미지가 없다. `python -m netlab images`로 만든다.") from None
             targets = [node for node in self.nodes if _image_id(node.client, ref) != image.id]
             if not targets:
                 continue
@@ -830,13 +831,15 @@ class Cluster:
                     with archive.open("rb") as fh:
                         for message in node.client.api.load_image(fh):  # 응답은 진행 메시지의 흐름이다
                             if "error" in message:
-                                raise ClusterError(f"{node.name} 에 {ref} 를 load 하지 못했다: {message['error']}")
+                                raise ClusterError(
+                                    f"{node.name}에 {josa(ref, '를')} load 하지 못했다: {message['error']}"
+                                )
 
                 with ThreadPoolExecutor(max_workers=len(targets)) as pool:
                     list(pool.map(load, targets))
             for node in targets:
                 if _image_id(node.client, ref) != image.id:
-                    raise ClusterError(f"{node.name} 에 load 한 {ref} 의 ID 가 다르다.")
+                    raise ClusterError(f"{node.name}에 load 한 {ref}의 ID가 다르다.")
             say(f"이미지 load: {ref} → 노드 {len(targets)}개 ({time.monotonic() - started:.1f}초)")
 
     # -- 지우기 ------------------------------------------------------------------
@@ -846,7 +849,7 @@ class Cluster:
             node.close()
         removed = _remove_cluster_resources(self.lab)
         if not quiet:
-            print(f"클러스터 '{self.lab.name}' 를 내렸다: 자원 {removed}개를 지웠다.")
+            print(f"클러스터 {josa(repr(self.lab.name), '를')} 내렸다: 자원 {removed}개를 지웠다.")
 
     def __repr__(self) -> str:
         return f"Cluster({self.lab.name!r}, nodes={[n.name for n in self.nodes]})"
@@ -892,15 +895,18 @@ def _run_command(
 
 
 def _ensure_node_image(cli: docker.DockerClient, say: Progress, recipe: str = "node") -> None:
-    """노드 이미지가 없거나 레시피보다 오래됐으면 만든다 (처음 한 번, debootstrap 이면 1~2분)."""
+    """노드 이미지가 없거나 레시피보다 오래됐으면 만든다 (처음 한 번, debootstrap이면 1~2분)."""
     if images.is_current(cli, recipe):
         return
-    say(f"노드 이미지 {images.image_tag(recipe)} 가 없어서 만든다 (python -m netlab images {recipe} 와 같다).")
+    say(
+        f"노드 이미지 {josa(images.image_tag(recipe), '가')} 없어서 만든다 "
+        f"(python -m netlab images {josa(recipe, '와')} 같다)."
+    )
     images.build(recipe, progress=say)
 
 
 def _warn_missing_features(say: Progress) -> None:
-    """오버레이에 필요한 VXLAN 이 없으면 미리 알린다. 노드는 엔진 호스트의 커널을 함께 쓴다."""
+    """오버레이에 필요한 VXLAN이 없으면 미리 알린다. 노드는 엔진 호스트의 커널을 함께 쓴다."""
     from .capabilities import EXPLAIN, probe
 
     if not probe().has("vxlan"):
@@ -935,5 +941,5 @@ def _remove_cluster_resources(lab: Lab) -> int:
 
 
 def up(lab: Lab, nodes: int = 3, progress: bool = True, **kwargs: Any) -> Cluster:
-    """:meth:`Cluster.up` 의 짧은 이름."""
+    """:meth:`Cluster.up`의 짧은 이름."""
     return Cluster.up(lab, nodes, progress, **kwargs)

@@ -1,8 +1,8 @@
-"""여러 노드의 클러스터를 한 장의 SVG 로 그린다: 노드, 언더레이, 노드를 가로지르는 오버레이.
+"""여러 노드의 클러스터를 한 장의 SVG로 그린다: 노드, 언더레이, 노드를 가로지르는 오버레이.
 
-:mod:`netlab.topology` 의 그림은 엔진 하나의 네트워크와 컨테이너를 그린다. 오버레이는 그렇게 그리면 거짓말이
+:mod:`netlab.topology`의 그림은 엔진 하나의 네트워크와 컨테이너를 그린다. 오버레이는 그렇게 그리면 거짓말이
 된다. 오버레이 막대 하나에 붙은 컨테이너들이 실제로는 서로 다른 엔진(노드) 안에 있고, 그 사이의 프레임은
-언더레이를 VXLAN 으로 건너가기 때문이다. 그래서 이 그림은 세 층으로 나눈다.
+언더레이를 VXLAN으로 건너가기 때문이다. 그래서 이 그림은 세 층으로 나눈다.
 
 - 위: **오버레이 막대** (이름, VNI, 서브넷). 모든 노드 위로 길게 걸쳐 있다. 클러스터 전체에서 하나인
   ``swarm`` 범위 네트워크이기 때문이다.
@@ -10,10 +10,10 @@
   작은 상자로 들어 있고, 상자에서 위의 오버레이 막대로 선이 올라간다. 틀의 아랫줄에는 그 노드에 실제로
   만들어진 오버레이가 적힌다. 오버레이는 그 네트워크를 쓰는 태스크가 있는 노드에만 생기기 때문이다(4장).
 - 아래: **언더레이 막대** (노드들이 꽂힌 브리지와 서브넷). 노드 틀에서 내려온 선에 노드의 언더레이 주소가
-  적힌다. 오버레이의 모든 프레임은 결국 이 막대 위를 UDP 4789 로 지나간다.
+  적힌다. 오버레이의 모든 프레임은 결국 이 막대 위를 UDP 4789로 지나간다.
 
 그림의 재료는 평범한 데이터(:class:`ClusterNode`, :class:`Member`, :class:`OverlayBar`, :class:`Underlay`)다.
-:func:`read_cluster` 가 클러스터의 엔진들에 물어 그 데이터를 채우고, :class:`ClusterTopology` 가 그린다.
+:func:`read_cluster`가 클러스터의 엔진들에 물어 그 데이터를 채우고, :class:`ClusterTopology`가 그린다.
 배치는 결정적이다: 노드는 클러스터의 순서(매니저 먼저), 상자와 막대는 이름순이다. 같은 상태는 같은 그림이다.
 """
 
@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .korean import josa
 from .topology import _HALO, _NET_COLORS, _text_px
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Underlay:
 
 
 class ClusterTopology:
-    """클러스터 구성도. 셀의 마지막 값으로 두면 SVG 로 보이고, 텍스트 표현은 nbval 이 비교한다."""
+    """클러스터 구성도. 셀의 마지막 값으로 두면 SVG로 보이고, 텍스트 표현은 nbval이 비교한다."""
 
     def __init__(
         self,
@@ -100,7 +101,9 @@ class ClusterTopology:
             for member in node.members:
                 unknown = sorted(set(member.addresses) - known)
                 if unknown:
-                    raise ValueError(f"{node.name} 의 {member.name} 이 그림에 없는 오버레이 {unknown} 를 가리킨다")
+                    raise ValueError(
+                        f"{node.name}의 {josa(member.name, '이')} 그림에 없는 오버레이 {josa(unknown, '를')} 가리킨다"
+                    )
 
     def _short(self, name: str) -> str:
         return name[len(self.strip) :] if self.strip and name.startswith(self.strip) else name
@@ -198,7 +201,7 @@ class ClusterTopology:
                 f'<text x="{x + _FRAME_PAD}" y="{frames_y + frame_h - 10}" font-size="11" fill="#475569">'
                 f"{esc(self._node_foot(node))}</text>"
             )
-            # 노드에서 언더레이로: 노드 컨테이너의 eth0 과 그 주소
+            # 노드에서 언더레이로: 노드 컨테이너의 eth0과 그 주소
             nx = x + frame_w / 2
             lines.append(
                 f'<line x1="{nx}" y1="{frames_y + frame_h}" x2="{nx}" y2="{under_y}" '
@@ -291,7 +294,7 @@ class ClusterTopology:
 
 
 def member_name(container_name: str) -> str:
-    """태스크 컨테이너 이름에서 실행마다 바뀌는 태스크 ID 를 뗀다: ``web.1.<25자 ID>`` → ``web.1``."""
+    """태스크 컨테이너 이름에서 실행마다 바뀌는 태스크 ID를 뗀다: ``web.1.<25자 ID>`` → ``web.1``."""
     return _TASK_ID.sub("", container_name)
 
 
@@ -301,7 +304,7 @@ def _is_plumbing(key: str, name: str) -> bool:
 
 
 def _member(found: dict[str, Member], container_name: str, prefix: str, keep: set[str] | None) -> Member | None:
-    """그림 속 상자 (처음 보면 만든다). ``keep`` 에 없는 이름이면 ``None``: 그리지 않는다."""
+    """그림 속 상자 (처음 보면 만든다). ``keep``에 없는 이름이면 ``None``: 그리지 않는다."""
     short = _strip(member_name(container_name), prefix)
     if keep is not None and short not in keep:
         return None
@@ -347,12 +350,12 @@ def read_cluster(
 ) -> ClusterTopology:
     """클러스터의 노드마다 엔진에 물어 구성도를 만든다. 엔진은 읽기만 한다.
 
-    ``overlays``: 그릴 오버레이 (이름이나 네트워크 객체). VNI 와 서브넷은 매니저가 본 값이다.
-    ``members``: 그릴 컨테이너의 짧은 이름(접두사와 태스크 ID 를 뗀 것, 예 ``a``, ``web.1``). 주지 않으면 모두.
+    ``overlays``: 그릴 오버레이 (이름이나 네트워크 객체). VNI와 서브넷은 매니저가 본 값이다.
+    ``members``: 그릴 컨테이너의 짧은 이름(접두사와 태스크 ID를 뗀 것, 예 ``a``, ``web.1``). 주지 않으면 모두.
     ``addresses=False`` 면 오버레이 주소를 적지 않는다. 스케줄러가 태스크를 어느 노드에 놓을지는 실행마다
     다를 수 있으므로, 그런 그림에서는 이름도 서비스 단위로 고르는 편이 좋다(각 장의 본문 참고).
     ``local``: 노드마다 따로 있는 로컬 네트워크(브리지) 이름. 거기 붙은 컨테이너도 노드 틀 안에 그리고,
-    상자의 둘째 줄에 ``<네트워크> <주소>`` 와 게시한 포트를 적는다. 막대는 그리지 않는다: 노드를 가로지르지 않는다.
+    상자의 둘째 줄에 ``<네트워크> <주소>``와 게시한 포트를 적는다. 막대는 그리지 않는다: 노드를 가로지르지 않는다.
     """
     names = [o if isinstance(o, str) else o.name for o in overlays]
     prefix = f"{cluster.lab.prefix}-"

@@ -1,25 +1,25 @@
 """문제 해결 도우미: 컨테이너에서 바깥으로 한 층씩 살피고, 찾은 것을 한국어로 돌려준다.
 
-16장(네트워크 문제 해결)과 실습 6(고장 난 네트워크 고치기)이 쓴다. 진단 함수는 모두 :class:`Report` 를
+16장(네트워크 문제 해결)과 실습 6(고장 난 네트워크 고치기)이 쓴다. 진단 함수는 모두 :class:`Report`를
 돌려준다. 리포트는 발견(:class:`Finding`)의 목록이고, 발견마다 수준(정상, 문제, 참고), 층(컨테이너,
 네임스페이스, 브리지, 방화벽, DNS 같은 것), 한국어 설명이 있다. 노트북에서는 표로 보이고, 확인 셀은
-``report.healthy`` 와 ``report.problems`` 를 쓴다::
+``report.healthy``와 ``report.problems``를 쓴다::
 
     from netlab import diagnose
 
     diagnose.walk(lab, web)                               # 안에서 밖으로 한 바퀴
-    diagnose.connection(lab, client, web, port=80)        # 왜 client 가 web:80 에 닿지 않는가
+    diagnose.connection(lab, client, web, port=80)        # 왜 client가 web:80에 닿지 않는가
     diagnose.published_port(lab, web, 80)                 # 게시한 포트가 왜 응답하지 않는가
     diagnose.firewall(lab, client, "172.16.160.10")       # 어느 방화벽 규칙이 패킷을 버리는가
-    diagnose.mtu(lab, client, "172.16.160.10", web)       # 경로 MTU 와 구간별 MTU
+    diagnose.mtu(lab, client, "172.16.160.10", web)       # 경로 MTU와 구간별 MTU
     diagnose.dns(lab, client, "api")                      # 왜 이 이름이 풀리지 않는가
 
-관찰은 모두 ``lab.host`` (엔진 호스트의 네트워크 네임스페이스를 보는 도구 상자)와 ``nsenter`` 로 한다.
+관찰은 모두 ``lab.host`` (엔진 호스트의 네트워크 네임스페이스를 보는 도구 상자)와 ``nsenter``로 한다.
 그래서 대상 컨테이너 이미지에 도구가 하나도 없어도 된다. 진단이 만드는 트래픽은 실습이 만든 주소나
 엔진 호스트 자신의 게시 주소로만 간다. 이름 질의는 내장 DNS(127.0.0.11)에만 한다.
 
-DOCKER-USER 에 넣는 규칙(:func:`drop_rule`)에는 ``nl-<실습>`` 주석을 붙이고, 실습의 주소 블록 안의
-주소만 대상으로 삼는다. 이 규칙은 도커 라벨을 붙일 수 없으므로 :func:`remove_lab_rules` 로 지운다.
+DOCKER-USER에 넣는 규칙(:func:`drop_rule`)에는 ``nl-<실습>`` 주석을 붙이고, 실습의 주소 블록 안의
+주소만 대상으로 삼는다. 이 규칙은 도커 라벨을 붙일 수 없으므로 :func:`remove_lab_rules`로 지운다.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ OK = "정상"
 BAD = "문제"
 NOTE = "참고"
 
-#: 내장 DNS 서버의 주소. 사용자 정의 네트워크의 컨테이너는 resolv.conf 에 이 주소를 받는다.
+#: 내장 DNS 서버의 주소. 사용자 정의 네트워크의 컨테이너는 resolv.conf에 이 주소를 받는다.
 EMBEDDED_DNS = "127.0.0.11"
 
 _WILDCARDS = {"0.0.0.0", "*", "[::]", "::"}
@@ -99,7 +99,7 @@ class Report:
         return not self.problems
 
     def mentions(self, *words: str, level: str | None = None) -> bool:
-        """모든 낱말을 담은 발견이 있는지 (``level`` 을 주면 그 수준에서만)."""
+        """모든 낱말을 담은 발견이 있는지 (``level``을 주면 그 수준에서만)."""
         return any(
             all(w in f.text or w in f.layer for w in words) for f in self.findings if level is None or f.level == level
         )
@@ -162,7 +162,7 @@ def _inside(lab: Lab, container: Container, command: str, *, timeout: float = 15
 
 
 def _parse_link(text: str) -> dict[str, str]:
-    """``ip -o link show`` 한 줄에서 이름, MTU, 상태, master 를 뽑는다."""
+    """``ip -o link show`` 한 줄에서 이름, MTU, 상태, master를 뽑는다."""
     info: dict[str, str] = {}
     match = re.match(r"^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>", text.strip())
     if match:
@@ -175,24 +175,24 @@ def _parse_link(text: str) -> dict[str, str]:
 
 
 def link(lab: Lab, ifname: str, container: Container | None = None) -> dict[str, str]:
-    """인터페이스 하나의 이름, MTU, 상태, master. ``container`` 를 주면 그 네임스페이스에서 본다."""
+    """인터페이스 하나의 이름, MTU, 상태, master. ``container``를 주면 그 네임스페이스에서 본다."""
     command = f"ip -o link show dev {shlex.quote(ifname)}"
     out = _inside(lab, container, command) if container is not None else lab.host.sh(command)
     return _parse_link(out.output) if out.ok else {}
 
 
 def resolv_conf(lab: Lab, container: Container) -> list[str]:
-    """컨테이너의 ``/etc/resolv.conf`` 에 적힌 nameserver 들.
+    """컨테이너의 ``/etc/resolv.conf``에 적힌 nameserver 들.
 
     파일은 컨테이너의 마운트 네임스페이스에 있다. 호스트 PID 네임스페이스를 쓰는 도구 상자에서
-    ``/proc/<PID>/root`` 로 읽으므로 컨테이너 이미지에 ``cat`` 이 없어도 된다.
+    ``/proc/<PID>/root``로 읽으므로 컨테이너 이미지에 ``cat``이 없어도 된다.
     """
     out = lab.host.sh(f"cat /proc/{_pid(container)}/root/etc/resolv.conf").output
     return re.findall(r"^\s*nameserver\s+(\S+)", out, flags=re.MULTILINE)
 
 
 def parse_listeners(ss_output: str) -> list[tuple[str, int]]:
-    """``ss -Hltn`` 출력에서 듣는 (주소, 포트). 내장 DNS 의 내부 포트(127.0.0.11)는 뺀다."""
+    """``ss -Hltn`` 출력에서 듣는 (주소, 포트). 내장 DNS의 내부 포트(127.0.0.11)는 뺀다."""
     found = set()
     for line in ss_output.splitlines():
         cols = line.split()
@@ -214,7 +214,7 @@ def listeners(lab: Lab, container: Container, proto: str = "tcp") -> list[tuple[
 
 
 def wait_listening(lab: Lab, container: Container, port: int, *, timeout: float = 30) -> bool:
-    """컨테이너 안에서 무엇이든 ``port`` 를 듣기 시작할 때까지 기다린다 (서버가 뜨는 시간)."""
+    """컨테이너 안에서 무엇이든 ``port``를 듣기 시작할 때까지 기다린다 (서버가 뜨는 시간)."""
     try:
         until(
             lambda: listeners(lab, container),
@@ -236,7 +236,7 @@ def is_loopback(addr: str) -> bool:
 
 
 def listen_kind(found: Iterable[tuple[str, int]], port: int) -> tuple[str, list[str]]:
-    """포트 하나를 듣는 방식: ``none``, ``loopback`` (루프백에서만), ``reachable`` 과 그 주소들."""
+    """포트 하나를 듣는 방식: ``none``, ``loopback`` (루프백에서만), ``reachable``과 그 주소들."""
     addrs = sorted({addr for addr, p in found if p == port})
     if not addrs:
         return "none", []
@@ -250,7 +250,7 @@ def listen_kind(found: Iterable[tuple[str, int]], port: int) -> tuple[str, list[
 
 @dataclass(frozen=True)
 class Rule:
-    """``iptables -v -S`` 의 한 줄: 카운터를 뺀 규칙, 패킷 수, 바이트 수."""
+    """``iptables -v -S``의 한 줄: 카운터를 뺀 규칙, 패킷 수, 바이트 수."""
 
     spec: str
     packets: int
@@ -263,7 +263,7 @@ class Rule:
 
 
 def parse_counters(text: str) -> list[Rule]:
-    """``iptables -v -S CHAIN`` 출력 (``-A CHAIN ... -c 패킷 바이트 ...``) 을 푼다."""
+    """``iptables -v -S CHAIN`` 출력 (``-A CHAIN ... -c 패킷 바이트 ...``)을 푼다."""
     rules = []
     for line in text.splitlines():
         if not line.startswith("-A "):
@@ -276,7 +276,7 @@ def parse_counters(text: str) -> list[Rule]:
 
 
 def counters(lab: Lab, chain: str, table: str = "filter") -> list[Rule]:
-    """체인의 규칙과 카운터 (지금 값). 절댓값은 실행마다 다르므로 :func:`counter_deltas` 로 차이를 본다."""
+    """체인의 규칙과 카운터 (지금 값). 절댓값은 실행마다 다르므로 :func:`counter_deltas`로 차이를 본다."""
     return parse_counters(lab.host.sh(f"iptables -t {table} -v -S {chain}").output)
 
 
@@ -327,7 +327,7 @@ def drop_rule(
         raise ValueError("출발지나 목적지를 적어도 하나 주어야 한다 (모든 트래픽을 버리는 규칙은 넣지 않는다).")
     for cidr in filter(None, (source, destination)):
         if not _inside_lab_block(lab, cidr):
-            raise ValueError(f"{cidr}: 실습 '{lab.name}' 의 주소 블록 밖이다. 실습 규칙은 실습 주소만 다룬다.")
+            raise ValueError(f"{cidr}: 실습 '{lab.name}'의 주소 블록 밖이다. 실습 규칙은 실습 주소만 다룬다.")
     parts = ["iptables", "-I", chain]
     if source:
         parts += ["-s", source]
@@ -359,7 +359,7 @@ def remove_lab_rules(lab: Lab, chain: str = "DOCKER-USER") -> int:
 
 
 class Tcpdump:
-    """호스트 쪽 인터페이스에서 정해진 개수와 시간만큼 ``tcpdump`` 를 뒤에서 돌린다.
+    """호스트 쪽 인터페이스에서 정해진 개수와 시간만큼 ``tcpdump``를 뒤에서 돌린다.
 
     ``with`` 블록 안에서 트래픽을 만들고, 블록이 끝나면 캡처가 끝나기를 기다려 줄들을 읽는다::
 
@@ -399,17 +399,17 @@ class Tcpdump:
         p = self.path
         self._sh(f"rm -f {p}.*; setsid {self.command} >{p}.out 2>{p}.err </dev/null & echo $! >{p}.pid")
         # 듣기 시작하기 전에 만든 트래픽은 잡히지 않는다: 준비될 때까지 기다린 뒤에 돌아간다
-        until(self._listening, what="tcpdump 가 듣기 시작하기", interval=0.1)
+        until(self._listening, what="tcpdump가 듣기 시작하기", interval=0.1)
         return self
 
     def _listening(self) -> bool:
-        """tcpdump 가 듣고 있는지. 듣기도 전에 끝났다면(없는 인터페이스, 틀린 식) 그 오류로 멈춘다."""
+        """tcpdump가 듣고 있는지. 듣기도 전에 끝났다면(없는 인터페이스, 틀린 식) 그 오류로 멈춘다."""
         p = self.path
         state = self._sh(f"cat {p}.err 2>/dev/null; kill -0 $(cat {p}.pid) 2>/dev/null && echo '<alive>'").output
         if "listening on" in state:
             return True
         if "<alive>" not in state:
-            raise RuntimeError(f"tcpdump 가 듣기 전에 끝났다: {state.strip()}")
+            raise RuntimeError(f"tcpdump가 듣기 전에 끝났다: {state.strip()}")
         return False
 
     def _finished(self) -> bool:
@@ -420,11 +420,11 @@ class Tcpdump:
     def wait(self) -> list[str]:
         """캡처가 끝나기를 기다리고 잡힌 패킷 줄을 돌려준다.
 
-        tcpdump 는 ``count`` 개를 잡거나 ``timeout`` 으로 ``seconds`` 초가 지나면 스스로 끝나고, 끝나면서 모은
+        tcpdump는 ``count`` 개를 잡거나 ``timeout``으로 ``seconds`` 초가 지나면 스스로 끝나고, 끝나면서 모은
         줄을 모두 쓴다. 바쁜 기계에서는 그보다 늦을 수 있으므로 넉넉히 기다린다.
         """
         p = self.path
-        until(self._finished, what="tcpdump 가 끝나기", timeout=self.seconds + 30, interval=0.1)
+        until(self._finished, what="tcpdump가 끝나기", timeout=self.seconds + 30, interval=0.1)
         out = self._sh(f"cat {p}.out").output
         self.lines = [line for line in out.splitlines() if line.strip()]
         return self.lines
@@ -459,7 +459,7 @@ def summarise_packet(line: str) -> str:
 
 
 def conntrack_entries(lab: Lab, *, destination: str, dport: int | None = None, proto: str = "tcp") -> list[dict]:
-    """목적지가 ``destination`` 인 연결 추적 항목: 원래 방향과 답장 방향의 주소, 상태."""
+    """목적지가 ``destination``인 연결 추적 항목: 원래 방향과 답장 방향의 주소, 상태."""
     command = f"conntrack -L -p {proto} -d {destination}" + (f" --dport {dport}" if dport else "") + " 2>/dev/null"
     entries = []
     for line in lab.host.sh(command).lines():
@@ -482,7 +482,7 @@ def conntrack_entries(lab: Lab, *, destination: str, dport: int | None = None, p
 def forget_conntrack(lab: Lab, *, destination: str, proto: str = "tcp") -> None:
     """목적지가 실습 주소인 연결 추적 항목을 지운다 (다시 실행해도 같은 출력이 나오게)."""
     if not _inside_lab_block(lab, destination):
-        raise ValueError(f"{destination}: 실습 '{lab.name}' 의 주소가 아니다.")
+        raise ValueError(f"{destination}: 실습 '{lab.name}'의 주소가 아니다.")
     lab.host.sh(f"conntrack -D -p {proto} -d {destination} >/dev/null 2>&1; true")
 
 
@@ -490,7 +490,7 @@ def forget_conntrack(lab: Lab, *, destination: str, proto: str = "tcp") -> None:
 
 
 def _veth_side(lab: Lab, container: Container, ifname: str = "eth0") -> dict[str, str]:
-    """컨테이너 ``ifname`` 의 호스트 쪽 veth 와 그 링크 정보 (veth 가 아니면 빈 사전)."""
+    """컨테이너 ``ifname``의 호스트 쪽 veth와 그 링크 정보 (veth가 아니면 빈 사전)."""
     try:
         veth = lab.host.veth_peer_name(container, ifname)
     except RuntimeError:
@@ -516,7 +516,7 @@ def _network_by_bridge(lab: Lab, bridge: str) -> str:
 def walk(lab: Lab, container: Container) -> Report:
     """컨테이너 하나를 안에서 밖으로 훑는다: 상태, 인터페이스, 경로, DNS, 듣는 포트, veth, 브리지, MTU, 방화벽."""
     name = short_name(lab, container)
-    report = Report(f"{name} 에서 바깥으로")
+    report = Report(f"{name}에서 바깥으로")
     container.reload()
     if container.status != "running":
         report.bad("컨테이너", f"상태: {container.status}. 실행 중이 아니면 네트워크 네임스페이스도 없다.")
@@ -550,7 +550,7 @@ def walk(lab: Lab, container: Container) -> Report:
     if via:
         report.ok("경로", f"기본 경로의 게이트웨이: {via.group(1)} (인터페이스 {via.group(2)})")
     else:
-        report.note("경로", "기본 경로가 없다: 바깥으로 나갈 수 없다 (internal 네트워크나 none 이면 정상)")
+        report.note("경로", "기본 경로가 없다: 바깥으로 나갈 수 없다 (internal 네트워크나 none이면 정상)")
 
     servers = resolv_conf(lab, container)
     if EMBEDDED_DNS in servers:
@@ -558,7 +558,7 @@ def walk(lab: Lab, container: Container) -> Report:
     else:
         report.note(
             "DNS",
-            f"nameserver: {', '.join(servers) or '없음'}. 내장 DNS 를 쓰지 않으므로 컨테이너 이름을 풀 수 없다"
+            f"nameserver: {', '.join(servers) or '없음'}. 내장 DNS를 쓰지 않으므로 컨테이너 이름을 풀 수 없다"
             " (기본 브리지 네트워크의 컨테이너가 그렇다)",
         )
 
@@ -579,28 +579,28 @@ def walk(lab: Lab, container: Container) -> Report:
             master = peer.get("master", "")
             state = _bridge_port_state(lab, peer["name"]) if master else ""
             where = _network_by_bridge(lab, master) if master else "(브리지 없음)"
-            text = f"호스트 쪽 veth {peer['name']}: {where} 의 브리지 포트, 포트 상태 {state or '?'}"
+            text = f"호스트 쪽 veth {peer['name']}: {where}의 브리지 포트, 포트 상태 {state or '?'}"
             (report.ok if state == "forwarding" else report.bad)("브리지", text)
             mtus = {"컨테이너 쪽 eth0": eth0_mtu, "호스트 쪽 veth": int(peer.get("mtu", "0"))}
             if master:
                 mtus["브리지"] = int(link(lab, master).get("mtu", "0"))
             if len(set(mtus.values())) == 1:
-                report.ok("MTU", f"veth 양쪽과 브리지의 MTU 가 모두 같다: {eth0_mtu}")
+                report.ok("MTU", f"veth 양쪽과 브리지의 MTU가 모두 같다: {eth0_mtu}")
             else:
                 parts = ", ".join(f"{k} {v}" for k, v in mtus.items())
-                report.bad("MTU", f"구간마다 MTU 가 다르다 ({parts}): 큰 패킷이 작은 쪽에서 버려진다")
+                report.bad("MTU", f"구간마다 MTU가 다르다 ({parts}): 큰 패킷이 작은 쪽에서 버려진다")
 
     ips = [ip for ip in networks_of(container).values() if ip]
     for line in lab.host.sh("iptables -S DOCKER-USER").lines():
         if re.search(r"-j (DROP|REJECT)", line) and any(_rule_covers(line, ip) for ip in ips):
-            report.bad("방화벽", f"DOCKER-USER 의 규칙이 이 컨테이너의 주소를 버린다: {line}")
+            report.bad("방화벽", f"DOCKER-USER의 규칙이 이 컨테이너의 주소를 버린다: {line}")
     if not report.mentions("DOCKER-USER", level=BAD):
-        report.ok("방화벽", "DOCKER-USER 에 이 컨테이너의 주소를 버리는 규칙이 없다")
+        report.ok("방화벽", "DOCKER-USER에 이 컨테이너의 주소를 버리는 규칙이 없다")
     return report
 
 
 def _rule_covers(rule: str, ip: str) -> bool:
-    """규칙의 -s 나 -d 범위가 주소를 담는지."""
+    """규칙의 -s나 -d 범위가 주소를 담는지."""
     for cidr in re.findall(r"-[sd] (\S+)", rule):
         try:
             if ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False):
@@ -619,7 +619,7 @@ def _listen_finding(report: Report, lab: Lab, server: Container, port: int) -> s
         report.bad(
             "서비스",
             f"{name} 안의 서비스가 {', '.join(addrs)} 에서만 듣는다. 루프백은 네임스페이스마다 따로 있어서 "
-            "다른 컨테이너나 호스트에서 온 연결은 받을 소켓이 없고, 커널이 RST 로 거절한다. "
+            "다른 컨테이너나 호스트에서 온 연결은 받을 소켓이 없고, 커널이 RST로 거절한다. "
             "서비스가 0.0.0.0(모든 주소)에서 듣게 설정을 바꿔야 한다",
         )
     else:
@@ -628,7 +628,7 @@ def _listen_finding(report: Report, lab: Lab, server: Container, port: int) -> s
 
 
 def dig(lab: Lab, client: Container, name: str) -> tuple[str, list[str]]:
-    """클라이언트에서 내장 DNS 에 A 레코드를 묻는다: (상태, 주소 목록). 상태는 NOERROR, NXDOMAIN, 무응답 등."""
+    """클라이언트에서 내장 DNS에 A 레코드를 묻는다: (상태, 주소 목록). 상태는 NOERROR, NXDOMAIN, 무응답 등."""
     out = lab.sh(client, f"dig @{EMBEDDED_DNS} +time=1 +tries=1 +noall +comments +answer {shlex.quote(name)} A").output
     status = re.search(r"status: (\w+)", out)
     answers = re.findall(r"\sIN\s+A\s+(\S+)", out)
@@ -640,14 +640,14 @@ def _dns_status_text(status: str) -> str:
         return "그런 이름이 없다는 답(NXDOMAIN)"
     if status == "무응답":
         return (
-            "답이 없다. 내장 DNS 는 모르는 이름을 컨테이너의 바깥 DNS 서버로 넘기는데, 이 책의 실습 컨테이너는 "
-            "바깥 DNS 로 127.0.0.1 을 쓰므로 아무도 답하지 않는다. 보통의 호스트라면 NXDOMAIN 이 온다"
+            "답이 없다. 내장 DNS는 모르는 이름을 컨테이너의 바깥 DNS 서버로 넘기는데, 이 책의 실습 컨테이너는 "
+            "바깥 DNS로 127.0.0.1을 쓰므로 아무도 답하지 않는다. 보통의 호스트라면 NXDOMAIN이 온다"
         )
     if status == "SERVFAIL":
         return (
-            "서버 실패(SERVFAIL)가 곧바로 온다. 내장 DNS 는 모르는 이름을 컨테이너의 바깥 DNS 서버로 넘기는데, "
-            "이 책의 실습 컨테이너는 바깥 DNS 로 127.0.0.1 을 쓰고 그 주소(컨테이너 자신의 네임스페이스)에는 듣는 "
-            "것이 없어 실패를 돌려준다(엔진 24 부터. 그 전에는 답이 없었다). 보통의 호스트라면 NXDOMAIN 이 온다"
+            "서버 실패(SERVFAIL)가 곧바로 온다. 내장 DNS는 모르는 이름을 컨테이너의 바깥 DNS 서버로 넘기는데, "
+            "이 책의 실습 컨테이너는 바깥 DNS로 127.0.0.1을 쓰고 그 주소(컨테이너 자신의 네임스페이스)에는 듣는 "
+            "것이 없어 실패를 돌려준다(엔진 24부터. 그 전에는 답이 없었다). 보통의 호스트라면 NXDOMAIN이 온다"
         )
     return f"상태 {status}"
 
@@ -655,14 +655,14 @@ def _dns_status_text(status: str) -> str:
 def connection(
     lab: Lab, client: Container, server: Container, *, port: int | None = None, name: str | None = None
 ) -> Report:
-    """왜 ``client`` 가 ``server`` (의 ``port``) 에 닿지 않는가: 네트워크, 이름, IP, 듣는 주소, 연결 순서로 본다."""
+    """왜 ``client``가 ``server`` (의 ``port``)에 닿지 않는가: 네트워크, 이름, IP, 듣는 주소, 연결 순서로 본다."""
     cname, sname = short_name(lab, client), short_name(lab, server)
     report = Report(f"{cname} → {sname}" + (f":{port}" if port else ""))
     cnets, snets = networks_of(client), networks_of(server)
     shared = sorted(set(cnets) & set(snets))
     if shared:
         target = snets[shared[0]]
-        report.ok("네트워크", f"둘 다 {', '.join(shared)} 에 붙어 있다. {sname} 의 주소: {target}")
+        report.ok("네트워크", f"둘 다 {', '.join(shared)}에 붙어 있다. {sname}의 주소: {target}")
     else:
         target = next(iter(snets.values()), "")
         report.bad(
@@ -681,7 +681,7 @@ def connection(
         if target and target in answers:
             report.ok("DNS", f"{name} → {', '.join(answers)}")
         elif answers:
-            report.bad("DNS", f"{name} → {', '.join(answers)}: {sname} 의 주소({target})와 다르다")
+            report.bad("DNS", f"{name} → {', '.join(answers)}: {sname}의 주소({target})와 다르다")
         else:
             report.bad("DNS", f"이름 {name}: {_dns_status_text(status)}")
 
@@ -689,9 +689,9 @@ def connection(
         ping = lab.sh(client, f"ping -c 1 -W 1 {target}")
         report.data["ping"] = ping.ok
         if ping.ok:
-            report.ok("IP", f"{target} 에 ping 이 닿는다")
+            report.ok("IP", f"{target}에 ping이 닿는다")
         else:
-            report.bad("IP", f"{target} 에 ping 이 닿지 않는다")
+            report.bad("IP", f"{target}에 ping이 닿지 않는다")
 
     if port:
         kind = _listen_finding(report, lab, server, port)
@@ -699,32 +699,32 @@ def connection(
             probe = lab.sh(client, f"nc -z -w 2 {target} {port}")
             report.data["tcp"] = probe.ok
             if probe.ok:
-                report.ok("연결", f"{target}:{port} 에 TCP 연결이 맺어진다")
+                report.ok("연결", f"{target}:{port}에 TCP 연결이 맺어진다")
             elif kind == "loopback" or kind == "none":
-                report.bad("연결", f"{target}:{port} 에 보낸 TCP 연결이 거절된다 (RST)")
+                report.bad("연결", f"{target}:{port}에 보낸 TCP 연결이 거절된다 (RST)")
             else:
-                report.bad("연결", f"{target}:{port} 에 보낸 TCP 연결이 맺어지지 않는다: 방화벽이나 MTU 를 본다")
+                report.bad("연결", f"{target}:{port}에 보낸 TCP 연결이 맺어지지 않는다: 방화벽이나 MTU를 본다")
     return report
 
 
 _CLOSED = (
-    "연결은 맺어졌지만 응답 없이 끊겼다 (curl 52 'Empty reply' 나 56 'Connection reset' 가운데 어느 쪽이 나올지는 "
-    "타이밍에 달렸다). 호스트의 docker-proxy 가 연결을 받은 뒤 컨테이너 쪽으로 다시 연결하다 거절당해 끊은 것이다"
+    "연결은 맺어졌지만 응답 없이 끊겼다 (curl 52 'Empty reply'나 56 'Connection reset' 가운데 어느 쪽이 나올지는 "
+    "타이밍에 달렸다). 호스트의 docker-proxy가 연결을 받은 뒤 컨테이너 쪽으로 다시 연결하다 거절당해 끊은 것이다"
 )
 
 _CURL_ERRORS = {
     6: "이름을 풀 수 없다",
     7: "연결이 거절되었다: 그 주소와 포트를 듣는 것이 없다",
-    28: "시간 초과: 패킷이 어딘가에서 말없이 버려진다 (방화벽 규칙이나 MTU 를 본다)",
+    28: "시간 초과: 패킷이 어딘가에서 말없이 버려진다 (방화벽 규칙이나 MTU를 본다)",
     52: _CLOSED,
     56: _CLOSED,
 }
 
 
 def curl_outcome(output: str) -> str:
-    """``curl -sS`` 의 결과를 증상의 종류로 나눈다: 응답, 거절, 끊김, 이름 풀이 시간 초과, 시간 초과.
+    """``curl -sS``의 결과를 증상의 종류로 나눈다: 응답, 거절, 끊김, 이름 풀이 시간 초과, 시간 초과.
 
-    같은 고장이 실행마다 조금 다른 오류 번호를 낼 때가 있다 (예: 프록시가 끊은 연결은 52 나 56).
+    같은 고장이 실행마다 조금 다른 오류 번호를 낼 때가 있다 (예: 프록시가 끊은 연결은 52나 56).
     이 함수는 그런 것을 한 종류로 묶어 저장된 출력이 실행마다 같게 한다.
     """
     found = re.search(r"curl: \((\d+)\) (.*)", output)
@@ -743,7 +743,7 @@ def curl_outcome(output: str) -> str:
 
 
 def describe_curl(output: str) -> str:
-    """``curl -sS`` 의 오류 줄을 실행마다 같은 모양으로 줄인다 (걸린 시간 같은 숫자를 뺀다)."""
+    """``curl -sS``의 오류 줄을 실행마다 같은 모양으로 줄인다 (걸린 시간 같은 숫자를 뺀다)."""
     found = re.search(r"curl: \((\d+)\) (.*)", output)
     if not found:
         return "오류 없음"
@@ -755,14 +755,14 @@ def describe_curl(output: str) -> str:
 def published_port(lab: Lab, container: Container, port: int, proto: str = "tcp") -> Report:
     """게시한 포트가 왜 응답하지 않는가: 게시 설정, docker-proxy, DNAT 규칙, 컨테이너 안의 듣는 주소, 실제 요청.
 
-    요청은 HTTP 로 보내며, 엔진 호스트 자신의 게시 주소(0.0.0.0 이면 127.0.0.1)로만 보낸다.
+    요청은 HTTP로 보내며, 엔진 호스트 자신의 게시 주소(0.0.0.0이면 127.0.0.1)로만 보낸다.
     """
     name = short_name(lab, container)
-    report = Report(f"{name} 의 게시 포트 {port}/{proto}")
+    report = Report(f"{name}의 게시 포트 {port}/{proto}")
     container.reload()
     bindings = (container.attrs.get("NetworkSettings", {}).get("Ports") or {}).get(f"{port}/{proto}") or []
     if not bindings:
-        report.bad("게시", f"호스트에 게시된 포트가 없다 (컨테이너 포트 {port}/{proto}, -p 를 주지 않았다)")
+        report.bad("게시", f"호스트에 게시된 포트가 없다 (컨테이너 포트 {port}/{proto}, -p를 주지 않았다)")
         return report
     host_ip, host_port = bindings[0].get("HostIp") or "0.0.0.0", int(bindings[0]["HostPort"])
     report.ok("게시", f"호스트 {host_ip}:{host_port} → 컨테이너 {port}/{proto}")
@@ -770,17 +770,17 @@ def published_port(lab: Lab, container: Container, port: int, proto: str = "tcp"
     flag = "t" if proto == "tcp" else "u"
     listening = lab.host.sh(f"ss -Hln{flag}p 'sport = :{host_port}'").output
     if "docker-proxy" in listening:
-        report.ok("호스트", f"호스트의 {host_ip}:{host_port} 에서 docker-proxy 가 듣는다")
+        report.ok("호스트", f"호스트의 {host_ip}:{host_port}에서 docker-proxy가 듣는다")
     else:
         report.note(
-            "호스트", f"호스트의 {host_port} 번을 듣는 docker-proxy 가 없다 (userland-proxy 를 끈 엔진일 수 있다)"
+            "호스트", f"호스트의 {host_port} 번을 듣는 docker-proxy가 없다 (userland-proxy를 끈 엔진일 수 있다)"
         )
     dnat = [r for r in lab.host.sh("iptables -t nat -S DOCKER").lines() if f"--dport {host_port} " in f"{r} "]
     to = re.search(r"--to-destination (\S+)", dnat[0]) if dnat else None
     if to:
-        report.ok("방화벽", f"nat/DOCKER 의 DNAT 규칙: {host_port} 번 → {to.group(1)}")
+        report.ok("방화벽", f"nat/DOCKER의 DNAT 규칙: {host_port} 번 → {to.group(1)}")
     else:
-        report.bad("방화벽", f"nat/DOCKER 에 {host_port} 번의 DNAT 규칙이 없다")
+        report.bad("방화벽", f"nat/DOCKER에 {host_port} 번의 DNAT 규칙이 없다")
 
     kind = _listen_finding(report, lab, container, port)
     report.data["listen"] = kind
@@ -807,19 +807,19 @@ def firewall(
     chain: str = "DOCKER-USER",
     probes: int = 3,
 ) -> Report:
-    """시험 패킷을 보내는 동안 ``chain`` 의 카운터가 어떻게 변하는지 보고, 패킷을 버린 규칙을 찾는다.
+    """시험 패킷을 보내는 동안 ``chain``의 카운터가 어떻게 변하는지 보고, 패킷을 버린 규칙을 찾는다.
 
-    ``port`` 가 없으면 ping 을 ``probes`` 번, 있으면 그 TCP 포트로 연결을 ``probes`` 번 시도한다.
-    TCP 시도는 0.5초 만에 포기하므로 막힌 연결도 SYN 을 정확히 하나만 보낸다 (첫 재전송은 1초 뒤다).
+    ``port``가 없으면 ping을 ``probes`` 번, 있으면 그 TCP 포트로 연결을 ``probes`` 번 시도한다.
+    TCP 시도는 0.5초 만에 포기하므로 막힌 연결도 SYN을 정확히 하나만 보낸다 (첫 재전송은 1초 뒤다).
     카운터의 절댓값은 다른 트래픽 때문에 실행마다 다르지만, 이 실습의 주소만 맞추는 규칙의 증가분은
     시험 패킷의 수와 같다.
     """
     cname = short_name(lab, client)
     what = f"{target}:{port}" if port else target
-    report = Report(f"{cname} → {what} 의 패킷이 지나는 {chain}")
+    report = Report(f"{cname} → {what}의 패킷이 지나는 {chain}")
     bridged = lab.host.sh("cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null").output.strip()
     if bridged == "1":
-        report.note("브리지", "bridge-nf-call-iptables=1: 같은 브리지 안의 트래픽도 iptables 의 FORWARD 를 지난다")
+        report.note("브리지", "bridge-nf-call-iptables=1: 같은 브리지 안의 트래픽도 iptables의 FORWARD를 지난다")
     before = counters(lab, chain)
     if port:
         probe = lab.sh(
@@ -841,7 +841,7 @@ def firewall(
             report.bad("방화벽", f"시험하는 동안 이 규칙의 카운터가 {packets} 올랐다: {spec}")
     report.data["dropped"] = dropped
     if not dropped:
-        report.ok("방화벽", f"{chain} 에서 시험 패킷을 버린 규칙이 없다")
+        report.ok("방화벽", f"{chain}에서 시험 패킷을 버린 규칙이 없다")
     if port:
         text = f"TCP {port} 번 연결 시도 {probes}번 가운데 {got}번이 맺어졌다"
     else:
@@ -855,10 +855,10 @@ def _ping_df(lab: Lab, client: Container, target: str, payload: int) -> bool:
 
 
 def path_mtu(lab: Lab, client: Container, target: str, ceiling: int) -> int:
-    """DF 를 켠 ping 의 크기를 이분 탐색해 경로 MTU 를 잰다 (IPv4 머리 20 + ICMP 머리 8 바이트를 더한 값)."""
+    """DF를 켠 ping의 크기를 이분 탐색해 경로 MTU를 잰다 (IPv4 머리 20 + ICMP 머리 8 바이트를 더한 값)."""
     if _ping_df(lab, client, target, ceiling - 28):
         return ceiling
-    low, high = 0, ceiling - 28  # low 는 되는 크기, high 는 안 되는 크기
+    low, high = 0, ceiling - 28  # low는 되는 크기, high는 안 되는 크기
     if not _ping_df(lab, client, target, low):
         return 0
     while high - low > 1:
@@ -871,35 +871,35 @@ def path_mtu(lab: Lab, client: Container, target: str, ceiling: int) -> int:
 
 
 def mtu(lab: Lab, client: Container, target: str, server: Container | None = None) -> Report:
-    """경로의 구간별 MTU 를 모으고, DF ping 으로 실제 경로 MTU 를 재서 비교한다."""
+    """경로의 구간별 MTU를 모으고, DF ping으로 실제 경로 MTU를 재서 비교한다."""
     cname = short_name(lab, client)
-    report = Report(f"{cname} → {target} 의 MTU")
+    report = Report(f"{cname} → {target}의 MTU")
     path: list[tuple[str, int]] = []
     base = int(link(lab, "eth0", client).get("mtu", "1500"))
     path.append((f"{cname} eth0", base))
     cpeer = _veth_side(lab, client)
     if cpeer:
-        path.append((f"{cname} 의 호스트 쪽 veth", int(cpeer.get("mtu", "0"))))
+        path.append((f"{cname}의 호스트 쪽 veth", int(cpeer.get("mtu", "0"))))
         if cpeer.get("master"):
             path.append(("브리지", int(link(lab, cpeer["master"]).get("mtu", "0"))))
     if server is not None:
         sname = short_name(lab, server)
         speer = _veth_side(lab, server)
         if speer:
-            path.append((f"{sname} 의 호스트 쪽 veth", int(speer.get("mtu", "0"))))
+            path.append((f"{sname}의 호스트 쪽 veth", int(speer.get("mtu", "0"))))
         path.append((f"{sname} eth0", int(link(lab, "eth0", server).get("mtu", "0"))))
     report.data["path"] = path
     measured = path_mtu(lab, client, target, base)
     report.data["path_mtu"] = measured
     if measured == 0:
-        report.bad("IP", f"가장 작은 ping 도 {target} 에 닿지 않는다: MTU 가 아니라 연결 자체의 문제다")
+        report.bad("IP", f"가장 작은 ping도 {target}에 닿지 않는다: MTU가 아니라 연결 자체의 문제다")
         return report
     if measured == base:
-        report.ok("MTU", f"DF 를 켠 {base} 바이트 패킷이 {target} 까지 간다: 경로 MTU {measured}")
+        report.ok("MTU", f"DF를 켠 {base} 바이트 패킷이 {target}까지 간다: 경로 MTU {measured}")
     else:
         report.bad(
             "MTU",
-            f"{cname} 의 eth0 MTU 는 {base}, DF 를 켠 ping 으로 잰 경로 MTU 는 {measured}. "
+            f"{cname}의 eth0 MTU는 {base}, DF를 켠 ping으로 잰 경로 MTU는 {measured}. "
             f"그 사이 어딘가에서 {measured} 바이트보다 큰 패킷이 오류 메시지 없이 버려진다",
         )
     for label, value in path:
@@ -909,7 +909,7 @@ def mtu(lab: Lab, client: Container, target: str, server: Container | None = Non
 
 
 def _names_of(container: Container) -> set[str]:
-    """내장 DNS 가 이 컨테이너에 대해 답할 수 있는 이름: 컨테이너 이름, 호스트 이름, 네트워크별 별칭."""
+    """내장 DNS가 이 컨테이너에 대해 답할 수 있는 이름: 컨테이너 이름, 호스트 이름, 네트워크별 별칭."""
     container.reload()
     names = {container.name, container.attrs.get("Config", {}).get("Hostname", "")}
     for info in (container.attrs.get("NetworkSettings", {}).get("Networks") or {}).values():
@@ -919,24 +919,24 @@ def _names_of(container: Container) -> set[str]:
 
 
 def dns(lab: Lab, client: Container, name: str) -> Report:
-    """왜 ``client`` 에서 ``name`` 이 풀리지 않는가: resolv.conf, 내장 DNS 의 답, 그 이름의 주인이 어디 있는지."""
+    """왜 ``client``에서 ``name``이 풀리지 않는가: resolv.conf, 내장 DNS의 답, 그 이름의 주인이 어디 있는지."""
     cname = short_name(lab, client)
-    report = Report(f"{cname} 에서 이름 {name}")
+    report = Report(f"{cname}에서 이름 {name}")
     servers = resolv_conf(lab, client)
     if EMBEDDED_DNS in servers:
-        report.ok("DNS", f"resolv.conf 가 내장 DNS({EMBEDDED_DNS})를 가리킨다")
+        report.ok("DNS", f"resolv.conf가 내장 DNS({EMBEDDED_DNS})를 가리킨다")
     else:
         report.bad(
             "DNS",
-            f"resolv.conf 의 nameserver: {', '.join(servers) or '없음'}. 내장 DNS 를 쓰지 않는 컨테이너"
+            f"resolv.conf의 nameserver: {', '.join(servers) or '없음'}. 내장 DNS를 쓰지 않는 컨테이너"
             "(기본 브리지 네트워크)는 다른 컨테이너의 이름을 풀 수 없다",
         )
     status, answers = dig(lab, client, name)
     report.data["status"], report.data["answers"] = status, answers
     if answers:
-        report.ok("DNS", f"내장 DNS 의 답: {name} → {', '.join(answers)}")
+        report.ok("DNS", f"내장 DNS의 답: {name} → {', '.join(answers)}")
         return report
-    report.bad("DNS", f"이름 {name}: 내장 DNS 가 풀지 못했다. {_dns_status_text(status)}")
+    report.bad("DNS", f"이름 {name}: 내장 DNS가 풀지 못했다. {_dns_status_text(status)}")
 
     mine = [
         c
@@ -952,21 +952,21 @@ def dns(lab: Lab, client: Container, name: str) -> Report:
         if set(onets) & set(cnets):
             report.bad(
                 "DNS",
-                f"이름 {name} 의 주인({oname})은 같은 네트워크에 있는데도 풀리지 않는다: 컨테이너가 실행 중인지 본다",
+                f"이름 {name}의 주인({oname})은 같은 네트워크에 있는데도 풀리지 않는다: 컨테이너가 실행 중인지 본다",
             )
         else:
             report.bad(
                 "네트워크",
-                f"이름 {name} 의 주인({oname})은 {', '.join(onets) or '없음'} 에만 붙어 있고, "
-                f"{cname} 쪽은 {', '.join(cnets) or '없음'} 에 있다. "
-                "내장 DNS 는 묻는 컨테이너가 붙은 네트워크의 이름만 답한다",
+                f"이름 {name}의 주인({oname})은 {', '.join(onets) or '없음'} 에만 붙어 있고, "
+                f"{cname} 쪽은 {', '.join(cnets) or '없음'}에 있다. "
+                "내장 DNS는 묻는 컨테이너가 붙은 네트워크의 이름만 답한다",
             )
             if onets:
                 report.note("고치기", f"docker network connect {next(iter(onets))} {client.name}")
     if not owners:
         report.bad(
             "이름",
-            f"이름이나 별칭이 {name} 인 컨테이너가 이 실습에 없다: 오타이거나 아직 만들지 않은 컨테이너다",
+            f"이름이나 별칭이 {name}인 컨테이너가 이 실습에 없다: 오타이거나 아직 만들지 않은 컨테이너다",
         )
         known = sorted({n for c in mine for n in _names_of(c) if not re.fullmatch(r"[0-9a-f]{12}", n)})
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)

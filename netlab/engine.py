@@ -1,7 +1,7 @@
 """도커 엔진에 연결하고, 엔진 호스트가 무엇을 할 수 있는지 알아본다.
 
-노트북은 엔진이 로컬 소켓에 있든, ``DOCKER_HOST`` 로 가리킨 원격 엔진이든, 엔진이 아예 없는
-Binder 이든 똑같이 동작해야 한다. 그래서 연결은 짧은 시간 제한을 두고 한 번만 시도하고,
+노트북은 엔진이 로컬 소켓에 있든, ``DOCKER_HOST``로 가리킨 원격 엔진이든, 엔진이 아예 없는
+Binder이든 똑같이 동작해야 한다. 그래서 연결은 짧은 시간 제한을 두고 한 번만 시도하고,
 실패하면 스택 트레이스 대신 무엇이 없고 어떻게 구하는지 말하는 한국어 메시지를 낸다.
 """
 
@@ -37,11 +37,11 @@ def _explain_unreachable(cause: Exception) -> str:
         "이 셀은 실제 도커 엔진이 있어야 실행된다. 저장된 출력은 실제 엔진에서 실행한 기록이다.",
         "직접 실행하려면:",
         "  - 리눅스에 도커 엔진을 설치하고 시작한다 (데비안: apt-get install docker.io, 그다음 dockerd).",
-        "  - 또는 DOCKER_HOST 나 도커 컨텍스트로 쓸 수 있는 엔진을 가리킨다.",
-        "  - 저장소에서 `make test` 를 root 로 실행하면 데비안에서는 엔진 설치와 시작까지 해 준다.",
+        "  - 또는 DOCKER_HOST나 도커 컨텍스트로 쓸 수 있는 엔진을 가리킨다.",
+        "  - 저장소에서 `make test`를 root로 실행하면 데비안에서는 엔진 설치와 시작까지 해 준다.",
     ]
     if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REQUEST"):
-        lines.append("지금은 Binder 에서 실행 중이다. Binder 에는 도커 엔진이 없으므로 로컬에서 실습한다.")
+        lines.append("지금은 Binder에서 실행 중이다. Binder에는 도커 엔진이 없으므로 로컬에서 실습한다.")
     return "\n".join(lines)
 
 
@@ -49,8 +49,8 @@ def _explain_unreachable(cause: Exception) -> str:
 def client() -> docker.DockerClient:
     """엔진 클라이언트를 하나 만들어 재사용한다.
 
-    ``docker.from_env`` 는 ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH`` 를 따른다.
-    ``version="auto"`` 는 생성할 때 엔진에 한 번 물어보므로, 엔진이 없으면 여기서 바로 실패한다.
+    ``docker.from_env``는 ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH``를 따른다.
+    ``version="auto"``는 생성할 때 엔진에 한 번 물어보므로, 엔진이 없으면 여기서 바로 실패한다.
     """
     try:
         probe_client = docker.from_env(timeout=CONNECT_TIMEOUT, version="auto")
@@ -62,7 +62,7 @@ def client() -> docker.DockerClient:
 
 
 def reset_client() -> None:
-    """캐시한 클라이언트를 버린다 (엔진을 다시 시작했거나 DOCKER_HOST 를 바꾼 뒤)."""
+    """캐시한 클라이언트를 버린다 (엔진을 다시 시작했거나 DOCKER_HOST를 바꾼 뒤)."""
     client.cache_clear()
 
 
@@ -75,7 +75,7 @@ def available() -> bool:
     return True
 
 
-#: 이 책의 저장된 출력을 기록한 엔진 (images/engine-debs.txt 의 docker.io 와 같아야 한다).
+#: 이 책의 저장된 출력을 기록한 엔진 (images/engine-debs.txt의 docker.io와 같아야 한다).
 REFERENCE_ENGINE = "28.5.2"
 
 
@@ -100,7 +100,7 @@ class EngineInfo:
 
 
 def engine_info(cli: docker.DockerClient | None = None) -> EngineInfo:
-    """``docker version`` 과 ``docker info`` 에서 교재에 필요한 것만 모은다 (기본은 이 프로세스의 엔진)."""
+    """``docker version``과 ``docker info``에서 교재에 필요한 것만 모은다 (기본은 이 프로세스의 엔진)."""
     cli = cli or client()
     version = cli.version()
     info = cli.info()

@@ -1,22 +1,22 @@
 """엔진 호스트를 들여다본다: 도구 상자 컨테이너 하나로 ``ip``, ``bridge``, ``iptables``, ``nsenter``.
 
-노트북 커널이 엔진과 같은 호스트에서 돈다는 보장은 없다 (원격 엔진, Docker Desktop 의 VM).
-그래서 호스트를 볼 때도 도커 API 만 쓴다. 호스트의 네트워크 네임스페이스와 PID 네임스페이스를
-함께 쓰는 컨테이너를 띄우면, 그 안의 ``ip link`` 는 엔진 호스트의 인터페이스를 보여 주고
-``nsenter -t <PID> -n`` 은 다른 컨테이너의 네트워크 네임스페이스로 들어간다.
+노트북 커널이 엔진과 같은 호스트에서 돈다는 보장은 없다 (원격 엔진, Docker Desktop의 VM).
+그래서 호스트를 볼 때도 도커 API만 쓴다. 호스트의 네트워크 네임스페이스와 PID 네임스페이스를
+함께 쓰는 컨테이너를 띄우면, 그 안의 ``ip link``는 엔진 호스트의 인터페이스를 보여 주고
+``nsenter -t <PID> -n``은 다른 컨테이너의 네트워크 네임스페이스로 들어간다.
 
-도구 상자와 클러스터 노드는 특권 컨테이너여야 한다. 엔진마다 한 번 ``--privileged`` 로 짧은
+도구 상자와 클러스터 노드는 특권 컨테이너여야 한다. 엔진마다 한 번 ``--privileged``로 짧은
 컨테이너를 띄워 보고, 되면 그것을 쓴다. 안 되면 같은 권한을 하나하나 준다. 측정한 까닭:
 
-- 이 책을 만든 기계는 그 자체가 컨테이너라 capability 경계 집합(CapBnd)에 CAP_SYS_RESOURCE 가 없다.
-- 엔진 20.10 은 ``--privileged`` 와 ``--cap-add ALL`` 에 그 capability 까지 넣어, 시작할 때 runc 가
-  "unable to apply caps" 로 실패한다. 그래서 경계 집합에 없는 capability 를 ``cap_drop`` 으로 빼야 한다.
-- 엔진 28 은 ``ALL`` 을 그 환경에 있는 capability 로만 풀어서 ``--privileged`` 가 된다. 거꾸로 없는
-  capability 를 ``cap_drop`` 에 적으면 "invalid CapDrop: capability not supported by your kernel or not
-  available in the current environment" 로 만들기부터 거절한다.
+- 이 책을 만든 기계는 그 자체가 컨테이너라 capability 경계 집합(CapBnd)에 CAP_SYS_RESOURCE가 없다.
+- 엔진 20.10은 ``--privileged``와 ``--cap-add ALL``에 그 capability까지 넣어, 시작할 때 runc가
+  "unable to apply caps"로 실패한다. 그래서 경계 집합에 없는 capability를 ``cap_drop``으로 빼야 한다.
+- 엔진 28은 ``ALL``을 그 환경에 있는 capability 로만 풀어서 ``--privileged``가 된다. 거꾸로 없는
+  capability를 ``cap_drop``에 적으면 "invalid CapDrop: capability not supported by your kernel or not
+  available in the current environment"로 만들기부터 거절한다.
 
-그래서 빼야 할 capability 는 엔진 호스트의 경계 집합을 읽어 정한다(가정하지 않는다). 하나하나 줄 때는
-seccomp 와 AppArmor 를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths)와 읽기 전용 경로를 비운다.
+그래서 빼야 할 capability는 엔진 호스트의 경계 집합을 읽어 정한다(가정하지 않는다). 하나하나 줄 때는
+seccomp와 AppArmor를 풀고, 모든 장치를 허용하고, 가려진 경로(MaskedPaths)와 읽기 전용 경로를 비운다.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 from docker.errors import APIError
 from docker.models.containers import Container
 
+from .korean import josa
 from .resources import LAB_IMAGE, labels_for
 from .wait import until
 
 if TYPE_CHECKING:
     from .lab import ExecResult, Lab
 
-#: 컨테이너 안에서 /sys 를 읽기-쓰기로 다시 마운트한 뒤 잠든다 (sysfs 를 고치는 실습용).
+#: 컨테이너 안에서 /sys를 읽기-쓰기로 다시 마운트한 뒤 잠든다 (sysfs를 고치는 실습용).
 _REMOUNT_AND_IDLE = (
     "mount -o remount,rw /sys 2>/dev/null; "
     "for d in /sys/fs/cgroup /sys/fs/cgroup/*; do "
@@ -59,8 +60,8 @@ _PRIVILEGE_MODE: dict[str, str | tuple[str, ...]] = {}
 def run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
     """``probe`` 라벨이 붙은 짧은 컨테이너(기본은 네트워크 없음)로 명령을 실행해 (종료 코드, 출력).
 
-    엔진 호스트에 무엇이 되는지 시험하는 곳(특권 방식, :mod:`netlab.capabilities` 의 커널 기능)이 함께 쓴다.
-    시작이 거절되면 ``APIError`` 가 그대로 올라간다. 컨테이너는 어떤 경우에도 지운다.
+    엔진 호스트에 무엇이 되는지 시험하는 곳(특권 방식, :mod:`netlab.capabilities`의 커널 기능)이 함께 쓴다.
+    시작이 거절되면 ``APIError``가 그대로 올라간다. 컨테이너는 어떤 경우에도 지운다.
     """
     created = api.create_container(
         LAB_IMAGE,
@@ -77,7 +78,7 @@ def run_probe(api: Any, command: str, **host: Any) -> tuple[int, str]:
 
 
 def missing_capabilities(bounding_hex: str) -> tuple[str, ...]:
-    """경계 집합(``CapBnd`` 의 16진수)에 없는 capability 이름들. 커널이 모르는 번호는 뺀다."""
+    """경계 집합(``CapBnd``의 16진수)에 없는 capability 이름들. 커널이 모르는 번호는 뺀다."""
     mask = int(bounding_hex, 16)
     last = mask.bit_length()
     return tuple(name for bit, name in enumerate(CAPABILITY_NAMES[:last]) if not mask >> bit & 1)
@@ -85,7 +86,7 @@ def missing_capabilities(bounding_hex: str) -> tuple[str, ...]:
 
 def privilege_mode(api: Any) -> str | tuple[str, ...]:
     """이 엔진에서 특권 컨테이너를 만드는 방식 (모듈 설명의 측정 참고). 엔진마다 한 번 시험한다."""
-    key = api.info()["ID"]  # 유닉스 소켓은 base_url 이 모두 같아서 엔진 ID 로 가른다
+    key = api.info()["ID"]  # 유닉스 소켓은 base_url이 모두 같아서 엔진 ID로 가른다
     if key not in _PRIVILEGE_MODE:
         try:
             code, _ = run_probe(api, "true", privileged=True)
@@ -97,13 +98,13 @@ def privilege_mode(api: Any) -> str | tuple[str, ...]:
             code, out = run_probe(api, "cat /proc/1/status", pid_mode="host")
             found = re.search(r"^CapBnd:\s*([0-9a-f]+)", out, re.M)
             if code != 0 or not found:
-                raise RuntimeError(f"--privileged 가 안 되고, 엔진 호스트의 capability 경계 집합도 읽지 못했다:\n{out}")
+                raise RuntimeError(f"--privileged가 안 되고, 엔진 호스트의 capability 경계 집합도 읽지 못했다:\n{out}")
             _PRIVILEGE_MODE[key] = missing_capabilities(found.group(1))
     return _PRIVILEGE_MODE[key]
 
 
 def privilege_flags(api: Any) -> list[str]:
-    """:func:`full_capability_host_config` 와 같은 뜻의 ``docker run`` 플래그 (독자에게 보여 줄 명령줄)."""
+    """:func:`full_capability_host_config`와 같은 뜻의 ``docker run`` 플래그 (독자에게 보여 줄 명령줄)."""
     mode = privilege_mode(api)
     if mode == "privileged":
         return ["--privileged"]
@@ -118,8 +119,8 @@ def privilege_flags(api: Any) -> list[str]:
 def full_capability_host_config(api: Any, **kwargs: Any) -> dict[str, Any]:
     """특권 컨테이너의 host config: 되면 ``--privileged``, 안 되면 같은 권한을 하나하나.
 
-    docker-py 에는 ``--security-opt systempaths=unconfined`` 에 해당하는 인자가 없어서
-    ``MaskedPaths`` 와 ``ReadonlyPaths`` 를 직접 빈 목록으로 넣는다.
+    docker-py에는 ``--security-opt systempaths=unconfined``에 해당하는 인자가 없어서
+    ``MaskedPaths``와 ``ReadonlyPaths``를 직접 빈 목록으로 넣는다.
     """
     mode = privilege_mode(api)
     if mode == "privileged":
@@ -137,9 +138,9 @@ def full_capability_host_config(api: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
-    """엔진 호스트의 네트워크와 PID 를 보는 도구 상자를 띄운다. 같은 이름이 돌고 있으면 그것을 쓴다.
+    """엔진 호스트의 네트워크와 PID를 보는 도구 상자를 띄운다. 같은 이름이 돌고 있으면 그것을 쓴다.
 
-    이 엔진의 :class:`HostView` 와, 독자의 스웜 노드마다 띄우는 도구 상자(:mod:`netlab.attach`)가 함께 쓴다.
+    이 엔진의 :class:`HostView`와, 독자의 스웜 노드마다 띄우는 도구 상자(:mod:`netlab.attach`)가 함께 쓴다.
     """
     for existing in client.containers.list(all=True, filters={"name": f"^{name}$"}):
         if existing.status == "running" and labels.items() <= existing.labels.items():
@@ -161,10 +162,10 @@ def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
         container.reload()
         if container.status in ("exited", "dead"):
             logs = container.logs(tail=20).decode(errors="replace")
-            raise RuntimeError(f"도구 상자 {name} 가 바로 끝났다:\n{logs}")
+            raise RuntimeError(f"도구 상자 {josa(name, '가')} 바로 끝났다:\n{logs}")
         return container.status
 
-    until(status, lambda s: s == "running", what=f"도구 상자 {name} 가 running", timeout=20, interval=0.05)
+    until(status, lambda s: s == "running", what=f"도구 상자 {josa(name, '가')} running", timeout=20, interval=0.05)
     return container
 
 
@@ -197,32 +198,32 @@ class HostView:
         return self.sh(f"nsenter -t {pid} -n -- sh -c {_quote(command)}", timeout=timeout)
 
     def link_index(self, container: Container, ifname: str = "eth0") -> tuple[int, int]:
-        """컨테이너 안 인터페이스의 (ifindex, 짝 veth 의 ifindex).
+        """컨테이너 안 인터페이스의 (ifindex, 짝 veth의 ifindex).
 
-        ``/sys/class/net`` 은 마운트한 쪽의 네임스페이스를 보여 주므로 ``nsenter -n`` 뒤에도 호스트의
-        것이 보인다. 그래서 netlink 로 묻는 ``ip -o link`` 의 ``eth0@if24`` 표기를 읽는다.
+        ``/sys/class/net``은 마운트한 쪽의 네임스페이스를 보여 주므로 ``nsenter -n`` 뒤에도 호스트의
+        것이 보인다. 그래서 netlink로 묻는 ``ip -o link``의 ``eth0@if24`` 표기를 읽는다.
         """
         out = self.nsenter(container, f"ip -o link show dev {ifname}").output
         match = re.match(rf"^(\d+): {re.escape(ifname)}@if(\d+):", out)
         if not match:
-            raise RuntimeError(f"{container.name} 의 {ifname} 가 veth 가 아니다: {out.strip()}")
+            raise RuntimeError(f"{container.name}의 {josa(ifname, '가')} veth가 아니다: {out.strip()}")
         return int(match.group(1)), int(match.group(2))
 
     def veth_peer_name(self, container: Container, ifname: str = "eth0") -> str:
-        """컨테이너의 ``ifname`` 과 짝을 이루는 호스트 쪽 veth 이름."""
+        """컨테이너의 ``ifname``과 짝을 이루는 호스트 쪽 veth 이름."""
         _, peer = self.link_index(container, ifname)
         # 호스트의 링크 전체를 netlink 덤프로 읽는 동안 다른 컨테이너가 생기거나 사라지면 커널이 덤프를 끊고
-        # ip 가 "Dump was interrupted and may be inconsistent." 를 낸다. 그때는 목록이 빠질 수 있으므로 다시 읽는다.
+        # ip가 "Dump was interrupted and may be inconsistent."를 낸다. 그때는 목록이 빠질 수 있으므로 다시 읽는다.
         marks = f'/Dump was interrupted/ {{print "<interrupted>"}} $1 == {peer} {{print $2}}'
         script = f"ip -o link show 2>&1 | awk -F': ' '{marks}'"
         out = until(
             lambda: self.sh(script).output.strip(),
             lambda text: "<interrupted>" not in text,
-            what=f"{container.name} 의 {ifname} 짝 veth(ifindex {peer})를 끊기지 않은 목록에서 찾기",
+            what=f"{container.name}의 {ifname} 짝 veth(ifindex {peer})를 끊기지 않은 목록에서 찾기",
             timeout=15,
         )
         if not out:
-            raise RuntimeError(f"{container.name} 의 {ifname} 짝(ifindex {peer})이 엔진 호스트의 네임스페이스에 없다.")
+            raise RuntimeError(f"{container.name}의 {ifname} 짝(ifindex {peer})이 엔진 호스트의 네임스페이스에 없다.")
         return out.split("@")[0]
 
 

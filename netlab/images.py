@@ -1,24 +1,24 @@
 """실습 이미지를 로컬에서 만든다. 레지스트리는 필요 없다.
 
-이 책의 실습 컨테이너는 모두 ``netlab/lab:bookworm`` 하나를 쓴다. 레시피는 ``images/lab/`` 의
-Dockerfile 과 패키지 목록이고, 레시피의 해시를 이미지 라벨(``netlab.recipe``)로 남겨서
+이 책의 실습 컨테이너는 모두 ``netlab/lab:bookworm`` 하나를 쓴다. 레시피는 ``images/lab/``의
+Dockerfile과 패키지 목록이고, 레시피의 해시를 이미지 라벨(``netlab.recipe``)로 남겨서
 레시피가 바뀌었을 때만 다시 빌드한다.
 
 베이스 이미지를 구하는 방법은 둘이다.
 
 ``debootstrap``
-    엔진이 이 기계에 있고 ``debootstrap`` 이 있으면 데비안 패키지 저장소에서 최소 루트 파일
+    엔진이 이 기계에 있고 ``debootstrap``이 있으면 데비안 패키지 저장소에서 최소 루트 파일
     시스템을 만들고 필요한 패키지를 모두 넣은 뒤 ``docker import`` 한다. 컨테이너 레지스트리가
     전혀 없는 곳에서도 된다 (이 책을 만든 기계가 그렇다).
 ``pull``
-    ``debian:bookworm-slim`` 을 레지스트리에서 받아 Dockerfile 의 RUN 이 패키지를 설치한다.
+    ``debian:bookworm-slim``을 레지스트리에서 받아 Dockerfile의 RUN이 패키지를 설치한다.
 
-``NETLAB_BASE=debootstrap|pull`` 로 고를 수 있고, 정하지 않으면 위 순서로 고른다.
+``NETLAB_BASE=debootstrap|pull``로 고를 수 있고, 정하지 않으면 위 순서로 고른다.
 
-도커 엔진을 품는 레시피(클러스터 노드 ``images/node``)는 Dockerfile 에 ``COPY engine-debs/`` 가 있다.
-그 레시피의 빌드 컨텍스트에는 이 책의 기준 엔진(``images/engine-debs.txt``, 28.5.2)의 ``.deb`` 가 들어간다.
-bookworm 의 docker.io 는 20.10 이라 노드 안의 엔진만 옛것이 되기 때문이다. ``.deb`` 는 이 기계에서
-``scripts/engine-debs.sh`` 로 받아 캐시에 두고, 받을 수 없는 기계(데비안이 아닌 곳)에서는 스크립트와 목록만
+도커 엔진을 품는 레시피(클러스터 노드 ``images/node``)는 Dockerfile에 ``COPY engine-debs/``가 있다.
+그 레시피의 빌드 컨텍스트에는 이 책의 기준 엔진(``images/engine-debs.txt``, 28.5.2)의 ``.deb``가 들어간다.
+bookworm의 docker.io는 20.10이라 노드 안의 엔진만 옛것이 되기 때문이다. ``.deb``는 이 기계에서
+``scripts/engine-debs.sh``로 받아 캐시에 두고, 받을 수 없는 기계(데비안이 아닌 곳)에서는 스크립트와 목록만
 넣어 이미지 안에서 받게 한다.
 """
 
@@ -40,6 +40,7 @@ import docker
 from docker.errors import ImageNotFound
 
 from .engine import client
+from .korean import josa
 from .resources import BOOK, LABEL_IMAGE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,12 +77,12 @@ ENGINE_DEBS_SCRIPT = ROOT / "scripts" / "engine-debs.sh"
 
 
 def carries_engine(recipe: str) -> bool:
-    """레시피가 기준 엔진을 품는지: Dockerfile 이 ``engine-debs/`` 를 복사하는지로 안다."""
+    """레시피가 기준 엔진을 품는지: Dockerfile이 ``engine-debs/``를 복사하는지로 안다."""
     return "engine-debs/" in (RECIPES / recipe / "Dockerfile").read_text(encoding="utf-8")
 
 
 def _recipe_files(recipe: str) -> list[tuple[str, Path]]:
-    """빌드 컨텍스트에 들어갈 레시피 파일 (컨텍스트 안의 이름, 경로). 엔진 .deb 는 빼고."""
+    """빌드 컨텍스트에 들어갈 레시피 파일 (컨텍스트 안의 이름, 경로). 엔진 .deb는 빼고."""
     files = [
         (path.relative_to(RECIPES / recipe).as_posix(), path)
         for path in sorted((RECIPES / recipe).rglob("*"))
@@ -106,9 +107,9 @@ def recipe_hash(recipe: str = "lab") -> str:
 
 
 def engine_debs(progress: Progress = _print_progress) -> list[Path]:
-    """기준 엔진의 .deb 를 캐시에 받아 그 경로를 돌려준다. 이 기계에서 받을 수 없으면 빈 목록."""
+    """기준 엔진의 .deb를 캐시에 받아 그 경로를 돌려준다. 이 기계에서 받을 수 없으면 빈 목록."""
     if not (shutil.which("apt-get") and shutil.which("dpkg")):
-        progress("이 기계에는 apt 가 없다: 엔진 .deb 는 이미지 안에서 받는다.")
+        progress("이 기계에는 apt가 없다: 엔진 .deb는 이미지 안에서 받는다.")
         return []
     result = subprocess.run(
         ["bash", str(ENGINE_DEBS_SCRIPT), str(CACHE / "engine-debs"), str(ENGINE_DEBS_LIST)],
@@ -116,13 +117,13 @@ def engine_debs(progress: Progress = _print_progress) -> list[Path]:
         text=True,
     )
     if result.returncode != 0:
-        progress("엔진 .deb 를 이 기계에서 받지 못했다: 이미지 안에서 받는다.\n" + result.stderr[-800:])
+        progress("엔진 .deb를 이 기계에서 받지 못했다: 이미지 안에서 받는다.\n" + result.stderr[-800:])
         return []
     return [Path(line) for line in result.stdout.split()]
 
 
 def packages_hash(recipe: str = "lab") -> str:
-    """베이스 이미지는 패키지 목록에만 달려 있다: 다른 레시피 파일을 고쳐도 debootstrap 을 다시 하지 않는다."""
+    """베이스 이미지는 패키지 목록에만 달려 있다: 다른 레시피 파일을 고쳐도 debootstrap을 다시 하지 않는다."""
     digest = hashlib.sha256(SUITE.encode() + (RECIPES / recipe / "packages.txt").read_bytes())
     return digest.hexdigest()[:12]
 
@@ -182,12 +183,12 @@ def _run_streaming(cmd: list[str], progress: Progress, label: str) -> None:
 def build_base_with_debootstrap(
     cli: docker.DockerClient, recipe: str = "lab", progress: Progress = _print_progress
 ) -> str:
-    """debootstrap 으로 루트 파일 시스템을 만들어 import 하고, 그 이미지 태그를 돌려준다."""
+    """debootstrap으로 루트 파일 시스템을 만들어 import 하고, 그 이미지 태그를 돌려준다."""
     tag = f"netlab/{recipe}-base:{SUITE}-{packages_hash(recipe)}"
     try:
         existing = cli.images.get(tag)
         if "netlab.book" not in (existing.labels or {}):
-            progress(f"베이스 이미지 {tag} 가 이미 있다.")
+            progress(f"베이스 이미지 {josa(tag, '가')} 이미 있다.")
             return tag
         # 옛 라벨의 베이스: 그 위에 만든 이미지부터 치우고 태그를 지운 뒤 다시 만든다.
         for stale in (image_tag(recipe), tag):
@@ -219,7 +220,7 @@ def build_base_with_debootstrap(
         (rootfs / "var/lib/apt/lists").mkdir(parents=True, exist_ok=True)
         for lst in (rootfs / "var/lib/apt/lists").glob("*_Packages"):
             lst.unlink()
-        progress("루트 파일 시스템을 tar 로 묶어 엔진에 import 한다.")
+        progress("루트 파일 시스템을 tar로 묶어 엔진에 import 한다.")
         archive = work / "rootfs.tar"
         subprocess.run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], check=True)
         repo, version = tag.split(":")
@@ -230,9 +231,9 @@ def build_base_with_debootstrap(
                 tag=version,
                 changes=[f"LABEL {LABEL_IMAGE}={BOOK}"],
             )
-        progress(f"베이스 이미지 {tag} 를 만들었다.")
+        progress(f"베이스 이미지 {josa(tag, '를')} 만들었다.")
         for stale in remove_stale_bases(cli, recipe):
-            progress(f"옛 베이스 이미지 {stale} 를 지웠다.")
+            progress(f"옛 베이스 이미지 {josa(stale, '를')} 지웠다.")
         return tag
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -4,12 +4,12 @@
 그 사이 붙어 있던 컨테이너도 모두 떼어야 한다. 그래서 15장은 계획을 엔진에 적용하기 전에
 종이 위에서 검사하는 습관을 권한다. 이 모듈이 그 "종이"다.
 
-* :func:`check_plan` 은 엔진 없이 동작하는 순수 함수다. 제안한 서브넷 목록과 이미 있는
+* :func:`check_plan`은 엔진 없이 동작하는 순수 함수다. 제안한 서브넷 목록과 이미 있는
   네트워크(이름 → 서브넷)를 받아 한국어 소견(:class:`Finding`) 목록을 돌려준다.
-* :func:`planner` 는 같은 검사를 텍스트 상자와 단추로 쓰는 위젯이다. 엔진이 있으면 엔진의
-  네트워크와도 비교하고, Binder 처럼 엔진이 없으면 제안끼리만 비교한다.
+* :func:`planner`는 같은 검사를 텍스트 상자와 단추로 쓰는 위젯이다. 엔진이 있으면 엔진의
+  네트워크와도 비교하고, Binder처럼 엔진이 없으면 제안끼리만 비교한다.
 
-제안 한 줄의 형식은 ``CIDR [컨테이너 수]`` 이다. 예: ``172.20.0.0/28 12``.
+제안 한 줄의 형식은 ``CIDR [컨테이너 수]``이다. 예: ``172.20.0.0/28 12``.
 컨테이너 수를 적지 않으면 ``containers`` 인자(기본 10)를 쓴다. ``#`` 뒤는 주석이다.
 """
 
@@ -22,11 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .korean import josa
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: 도커 엔진의 기본 IPv4 로컬 주소 풀(20.10 부터 28.5 까지 같다). 서브넷을 적지 않은 네트워크는 여기서 받는다.
-#: 172.17.0.0/16 ~ 172.31.0.0/16 은 /16 하나씩, 192.168.0.0/16 은 /20 으로 쪼개서 준다.
-#: ``daemon.json`` 의 ``default-address-pools`` 로 바꿀 수 있으므로 엔진마다 다를 수 있다.
+#: 도커 엔진의 기본 IPv4 로컬 주소 풀(20.10부터 28.5까지 같다). 서브넷을 적지 않은 네트워크는 여기서 받는다.
+#: 172.17.0.0/16 ~ 172.31.0.0/16은 /16 하나씩, 192.168.0.0/16은 /20으로 쪼개서 준다.
+#: ``daemon.json``의 ``default-address-pools``로 바꿀 수 있으므로 엔진마다 다를 수 있다.
 DEFAULT_POOLS: tuple[ipaddress.IPv4Network, ...] = (
     *(ipaddress.IPv4Network(f"172.{n}.0.0/16") for n in range(17, 32)),
     ipaddress.IPv4Network("192.168.0.0/16"),
@@ -74,7 +76,7 @@ class _Proposal:
 def usable_addresses(net: IPNetwork) -> int:
     """컨테이너에 나눠 줄 수 있는 주소 수.
 
-    IPv4 는 네트워크 주소, 브로드캐스트 주소, 게이트웨이를 뺀다. IPv6 에는 브로드캐스트가 없으므로
+    IPv4는 네트워크 주소, 브로드캐스트 주소, 게이트웨이를 뺀다. IPv6에는 브로드캐스트가 없으므로
     네트워크 주소(서브넷 라우터 애니캐스트)와 게이트웨이만 뺀다.
     """
     reserved = 3 if net.version == 4 else 2
@@ -126,7 +128,7 @@ def check_plan(
 ) -> list[Finding]:
     """서브넷 계획을 검사해 제안 순서대로 소견을 돌려준다.
 
-    ``proposed`` 는 ``"CIDR [컨테이너 수]"`` 문자열들이다. ``existing`` 은 엔진에 이미 있는
+    ``proposed``는 ``"CIDR [컨테이너 수]"`` 문자열들이다. ``existing``은 엔진에 이미 있는
     네트워크의 이름 → 서브넷이다. 오류나 경고가 하나도 없는 제안에는 ``ok`` 소견이 하나 붙는다.
     """
     existing_nets = _parse_existing(existing or {})
@@ -154,7 +156,8 @@ def check_plan(
                     ERROR,
                     NOT_CIDR,
                     prop.text,
-                    f"'{prop.text}' 는 CIDR 표기가 아니다. 172.20.0.0/24 처럼 네트워크 주소와 접두사 길이를 적는다.",
+                    f"{josa(repr(prop.text), '는')} CIDR 표기가 아니다. "
+                    "172.20.0.0/24처럼 네트워크 주소와 접두사 길이를 적는다.",
                 )
             )
             findings += own
@@ -166,8 +169,9 @@ def check_plan(
                     ERROR,
                     HOST_BITS,
                     prop.text,
-                    f"{prop.text} 는 호스트 비트가 켜져 있다. 이 서브넷의 네트워크 주소는 {net} 이다. "
-                    "엔진 28.5 는 이런 서브넷을 'it should be …' 라며 거절하고, 20.10 은 적힌 그대로 저장해 "
+                    f"{josa(prop.text, '는')} 호스트 비트가 켜져 있다. "
+                    f"이 서브넷의 네트워크 주소는 {josa(net, '이다')}. "
+                    "엔진 28.5는 이런 서브넷을 'it should be …' 라며 거절하고, 20.10은 적힌 그대로 저장해 "
                     "inspect 결과와 실제 대역이 달라 보인다. 네트워크 주소로 고쳐 적는다.",
                 )
             )
@@ -178,7 +182,7 @@ def check_plan(
                         ERROR,
                         OVERLAP_PROPOSED,
                         prop.text,
-                        f"{net} 가 같은 계획의 {other.network} 와 겹친다. "
+                        f"{josa(net, '가')} 같은 계획의 {josa(other.network, '와')} 겹친다. "
                         "한 주소 공간 안의 서브넷은 서로 겹칠 수 없다.",
                     )
                 )
@@ -189,7 +193,7 @@ def check_plan(
                         ERROR,
                         OVERLAP_EXISTING,
                         prop.text,
-                        f"{net} 가 엔진에 이미 있는 네트워크 '{name}'({subnet})와 겹친다. "
+                        f"{josa(net, '가')} 엔진에 이미 있는 네트워크 '{name}'({subnet})와 겹친다. "
                         "엔진은 같은 주소 공간에서 겹치는 서브넷의 네트워크를 만들지 않는다.",
                     )
                 )
@@ -201,7 +205,7 @@ def check_plan(
                     ERROR,
                     TOO_SMALL,
                     prop.text,
-                    f"{net} 에는 컨테이너에 줄 주소가 {usable}개뿐이다(네트워크 주소, 브로드캐스트, 게이트웨이 제외). "
+                    f"{net}에는 컨테이너에 줄 주소가 {usable}개뿐이다(네트워크 주소, 브로드캐스트, 게이트웨이 제외). "
                     f"컨테이너 {prop.containers}개를 넣으려면 /{need} 이상이 필요하다.",
                 )
             )
@@ -212,7 +216,7 @@ def check_plan(
                     WARNING,
                     DEFAULT_POOL,
                     prop.text,
-                    f"{net} 는 도커의 기본 주소 풀({_describe_pools(pools)})과 겹친다. "
+                    f"{josa(net, '는')} 도커의 기본 주소 풀({_describe_pools(pools)})과 겹친다. "
                     "서브넷 없이 만든 네트워크가 이 대역을 먼저 가져가면 이 계획을 적용할 때 충돌한다.",
                 )
             )
@@ -244,14 +248,14 @@ def findings_html(findings: Iterable[Finding], note: str = "") -> str:
     )
     caption = f"<p>{html.escape(note)}</p>" if note else ""
     if not rows:
-        return caption + "<p>검사할 서브넷이 없다. 한 줄에 하나씩 CIDR 을 적는다.</p>"
+        return caption + "<p>검사할 서브넷이 없다. 한 줄에 하나씩 CIDR을 적는다.</p>"
     return caption + f'<table class="netlab-table"><tbody>{rows}</tbody></table>'
 
 
 def engine_subnets(source: Any) -> dict[str, str]:
     """도커 클라이언트나 실습(:class:`netlab.Lab`)에서 네트워크 이름 → 서브넷을 모은다.
 
-    서브넷이 여러 개인 네트워크(IPv4 와 IPv6)는 ``이름 (2)`` 처럼 번호를 붙여 모두 넣는다.
+    서브넷이 여러 개인 네트워크(IPv4와 IPv6)는 ``이름 (2)``처럼 번호를 붙여 모두 넣는다.
     """
     client = getattr(source, "client", source)
     result: dict[str, str] = {}
@@ -284,9 +288,9 @@ EXAMPLE_PLAN = "172.20.0.0/24 50   # 웹 계층\n172.20.1.0/26 20   # 데이터�
 
 
 def planner(lab_or_client: Any = None, *, plan: str = EXAMPLE_PLAN, containers: int = DEFAULT_CONTAINERS):
-    """서브넷 계획기 위젯. 텍스트 상자에 한 줄에 하나씩 ``CIDR [컨테이너 수]`` 를 적고 단추를 누른다.
+    """서브넷 계획기 위젯. 텍스트 상자에 한 줄에 하나씩 ``CIDR [컨테이너 수]``를 적고 단추를 누른다.
 
-    ``lab_or_client`` 는 실습(``netlab.lab(...)`` 의 결과), 도커 클라이언트, 이름 → 서브넷 사전,
+    ``lab_or_client``는 실습(``netlab.lab(...)``의 결과), 도커 클라이언트, 이름 → 서브넷 사전,
     또는 None(엔진이 있으면 연결하고 없으면 제안끼리만 검사)이다. 만들 때 한 번 검사해 두므로
     정적인 책에서도 결과 칸이 비어 있지 않다.
     """
@@ -295,7 +299,7 @@ def planner(lab_or_client: Any = None, *, plan: str = EXAMPLE_PLAN, containers: 
     source, note = _existing_source(lab_or_client)
 
     class SubnetPlanner(widgets.VBox):
-        """텍스트 상자 + 단추 + 결과 칸. ``check()`` 를 코드에서 불러도 된다."""
+        """텍스트 상자 + 단추 + 결과 칸. ``check()``를 코드에서 불러도 된다."""
 
         def check(self, *_: Any) -> list[Finding]:
             existing: Mapping[str, str] = {}

@@ -1,18 +1,18 @@
 """표준 라이브러리만으로 만든 도커 원격 IPAM 드라이버(레거시 플러그인 프로토콜).
 
 도커 엔진은 IPAM 드라이버 이름이 내장 드라이버가 아니면 ``/run/docker/plugins/<이름>.sock``
-유닉스 소켓을 찾아, 그 위로 JSON 본문을 담은 HTTP POST 를 보낸다. 이 모듈은 그 대화를
+유닉스 소켓을 찾아, 그 위로 JSON 본문을 담은 HTTP POST를 보낸다. 이 모듈은 그 대화를
 책에서 눈으로 볼 수 있게 하려고 만든 작은 드라이버다.
 
 * 주소 배정 정책은 일부러 눈에 띄게 했다: 범위의 **맨 위에서 아래로** 나눠 준다.
-  도커 내장 IPAM 은 언제나 아래(첫 주소)부터 채우므로, 게이트웨이가 ``.254`` 이고 첫
-  컨테이너가 ``.253`` 이면 "이 주소는 플러그인이 골랐다"는 것이 한눈에 보인다.
+  도커 내장 IPAM은 언제나 아래(첫 주소)부터 채우므로, 게이트웨이가 ``.254``이고 첫
+  컨테이너가 ``.253``이면 "이 주소는 플러그인이 골랐다"는 것이 한눈에 보인다.
 * 엔진이 보낸 요청과 플러그인의 응답을 JSONL 파일에 한 줄씩 남긴다. 장(chapter)은 이 파일을
   읽어 "엔진이 무엇을 물었는가"를 보여 준다.
 * 상태는 메모리에만 있다. 엔진이 요청을 여러 스레드에서 동시에 보낼 수 있으므로 모든 상태
   변경은 잠금 하나로 보호한다.
 
-이 파일은 데비안 컨테이너 안의 ``python3`` 로 그대로 복사해 실행하므로 표준 라이브러리 밖의
+이 파일은 데비안 컨테이너 안의 ``python3``으로 그대로 복사해 실행하므로 표준 라이브러리 밖의
 것은 가져오지 않는다. 실행 예::
 
     python3 ipam_plugin.py --socket /run/docker/plugins/netlab-ipam.sock \\
@@ -41,15 +41,15 @@ from typing import Any
 
 #: 레거시 플러그인 프로토콜의 콘텐츠 타입. 엔진은 이 타입으로 요청하고 응답도 이 타입을 기대한다.
 CONTENT_TYPE = "application/vnd.docker.plugins.v1.2+json"
-#: 엔진이 게이트웨이 주소를 요청할 때 ``Options`` 에 넣는 키와 값.
+#: 엔진이 게이트웨이 주소를 요청할 때 ``Options``에 넣는 키와 값.
 REQUEST_ADDRESS_TYPE = "RequestAddressType"
 GATEWAY_ADDRESS_TYPE = "com.docker.network.gateway"
-#: ``RequiresMACAddress`` 를 켰을 때 엔진이 ``RequestAddress`` 의 ``Options`` 에 넣는 MAC 키.
+#: ``RequiresMACAddress``를 켰을 때 엔진이 ``RequestAddress``의 ``Options``에 넣는 MAC 키.
 MAC_ADDRESS_OPTION = "com.docker.network.endpoint.macaddress"
-#: 기본 주소 공간 이름. 내장 IPAM 의 ``LocalDefault`` 와 구별되게 이름을 붙였다.
+#: 기본 주소 공간 이름. 내장 IPAM의 ``LocalDefault``와 구별되게 이름을 붙였다.
 LOCAL_SPACE = "netlab-local"
 GLOBAL_SPACE = "netlab-global"
-#: 응답 ``Data`` 에 넣는 표식. 엔진은 모르는 키를 그냥 보관만 한다.
+#: 응답 ``Data``에 넣는 표식. 엔진은 모르는 키를 그냥 보관만 한다.
 POLICY_KEY = "netlab.ipam.policy"
 POLICY = "top-down"
 
@@ -58,7 +58,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class IpamError(Exception):
-    """엔진에 ``{"Err": ...}`` 로 돌려줄 오류. ``status`` 는 HTTP 상태 코드다."""
+    """엔진에 ``{"Err": ...}``로 돌려줄 오류. ``status``는 HTTP 상태 코드다."""
 
     def __init__(self, message: str, status: int = 500) -> None:
         super().__init__(message)
@@ -75,7 +75,7 @@ class Pool:
     network: IPNetwork
     #: 자동 배정 범위(``--ip-range``). 없으면 풀 전체.
     subpool: IPNetwork | None = None
-    #: 같은 풀을 여러 번 요청하면 같은 ID 를 돌려주고 참조 횟수만 올린다(프로토콜의 요구).
+    #: 같은 풀을 여러 번 요청하면 같은 ID를 돌려주고 참조 횟수만 올린다(프로토콜의 요구).
     refcount: int = 1
     #: 배정된 주소 → 배정 종류("gateway", "static", "dynamic").
     allocated: dict[IPAddress, str] = field(default_factory=dict)
@@ -88,7 +88,7 @@ class Pool:
     def reserved(self, addr: IPAddress) -> bool:
         """네트워크 주소와 (IPv4) 브로드캐스트 주소는 누구에게도 주지 않는다."""
         net = self.network
-        if net.num_addresses <= 2:  # /31, /32, /127, /128 은 모든 주소를 쓴다
+        if net.num_addresses <= 2:  # /31, /32, /127, /128은 모든 주소를 쓴다
             return False
         if addr == net.network_address:
             return True
@@ -98,7 +98,7 @@ class Pool:
         """범위의 맨 위부터 내려오며 처음 만나는 빈 주소. 없으면 ``None``.
 
         건너뛰는 주소는 모두 이미 배정된 것(또는 예약 주소)이므로 반복은 배정 수에 비례한다.
-        그래서 IPv6 의 거대한 범위에서도 빠르다.
+        그래서 IPv6의 거대한 범위에서도 빠르다.
         """
         rng = self.alloc_range
         low = int(rng.network_address)
@@ -112,7 +112,7 @@ class Pool:
 
 
 def _as_network(value: str | IPNetwork) -> IPNetwork:
-    """``"172.16.30.0/24"`` 같은 CIDR 을 엄격히 해석한다(호스트 비트가 켜져 있으면 거절)."""
+    """``"172.16.30.0/24"`` 같은 CIDR을 엄격히 해석한다(호스트 비트가 켜져 있으면 거절)."""
     if isinstance(value, ipaddress.IPv4Network | ipaddress.IPv6Network):
         return value
     try:
@@ -122,7 +122,7 @@ def _as_network(value: str | IPNetwork) -> IPNetwork:
 
 
 def _str_field(body: dict[str, Any], key: str) -> str:
-    """본문의 문자열 필드. 없거나 ``null`` 이면 빈 문자열."""
+    """본문의 문자열 필드. 없거나 ``null``이면 빈 문자열."""
     value = body.get(key)
     if value is None:
         return ""
@@ -132,7 +132,7 @@ def _str_field(body: dict[str, Any], key: str) -> str:
 
 
 def _options(body: dict[str, Any]) -> dict[str, str]:
-    """본문의 ``Options`` 사전. 엔진은 옵션이 없으면 ``null`` 을 보낸다."""
+    """본문의 ``Options`` 사전. 엔진은 옵션이 없으면 ``null``을 보낸다."""
     value = body.get("Options")
     if value is None:
         return {}
@@ -142,9 +142,9 @@ def _options(body: dict[str, Any]) -> dict[str, str]:
 
 
 class NetlabIpam:
-    """IPAM 드라이버의 상태와 규칙. HTTP 와 무관하므로 그대로 단위 시험할 수 있다.
+    """IPAM 드라이버의 상태와 규칙. HTTP와 무관하므로 그대로 단위 시험할 수 있다.
 
-    ``pools`` 는 이 드라이버가 나눠 줄 수 있는 풀들이다. 엔진이 특정 서브넷을 요청하면
+    ``pools``는 이 드라이버가 나눠 줄 수 있는 풀들이다. 엔진이 특정 서브넷을 요청하면
     그 서브넷이 이 풀들 중 하나에 들어 있어야 하고, 서브넷 없이 요청하면 아직 쓰지 않은
     풀을 앞에서부터 하나 골라 준다.
     """
@@ -175,22 +175,22 @@ class NetlabIpam:
     def get_capabilities(self, _body: dict[str, Any]) -> dict[str, Any]:
         """엔진이 드라이버를 등록할 때 한 번 묻는다.
 
-        ``RequiresMACAddress`` 를 켜면 엔진이 엔드포인트마다 MAC 을 만들어 ``RequestAddress``
+        ``RequiresMACAddress``를 켜면 엔진이 엔드포인트마다 MAC을 만들어 ``RequestAddress``
         에 실어 보낸다(장에서 보여 주고 싶을 때만 켠다). 상태가 메모리에만 있으므로
-        ``RequiresRequestReplay`` 는 켠다: 엔진이 재시작하면 기존 네트워크의 풀과 주소 요청을
+        ``RequiresRequestReplay``는 켠다: 엔진이 재시작하면 기존 네트워크의 풀과 주소 요청을
         다시 보내 상태를 되살려 준다.
         """
         return {"RequiresMACAddress": self.requires_mac, "RequiresRequestReplay": True}
 
     def get_default_address_spaces(self, _body: dict[str, Any]) -> dict[str, Any]:
-        """주소 공간 이름. 엔진은 이후 ``RequestPool`` 의 ``AddressSpace`` 에 이 이름을 쓴다."""
+        """주소 공간 이름. 엔진은 이후 ``RequestPool``의 ``AddressSpace``에 이 이름을 쓴다."""
         return {
             "LocalDefaultAddressSpace": self.local_space,
             "GlobalDefaultAddressSpace": self.global_space,
         }
 
     def request_pool(self, body: dict[str, Any]) -> dict[str, Any]:
-        """풀을 등록한다. 같은 풀을 다시 요청하면 같은 ID 를 돌려주고 참조 횟수를 올린다."""
+        """풀을 등록한다. 같은 풀을 다시 요청하면 같은 ID를 돌려주고 참조 횟수를 올린다."""
         space = _str_field(body, "AddressSpace")
         pool_s = _str_field(body, "Pool")
         subpool_s = _str_field(body, "SubPool")
@@ -233,7 +233,7 @@ class NetlabIpam:
             return self._pool_reply(pool)
 
     def release_pool(self, body: dict[str, Any]) -> dict[str, Any]:
-        """참조 횟수를 내리고, 0 이 되면 풀과 그 안의 배정을 모두 잊는다."""
+        """참조 횟수를 내리고, 0이 되면 풀과 그 안의 배정을 모두 잊는다."""
         pool_id = _str_field(body, "PoolID")
         with self._lock:
             pool = self._get_pool(pool_id)
@@ -245,7 +245,7 @@ class NetlabIpam:
     def request_address(self, body: dict[str, Any]) -> dict[str, Any]:
         """주소 하나를 배정한다.
 
-        ``Address`` 가 있으면(게이트웨이를 지정했거나 ``--ip`` 로 고정했을 때) 그 주소만
+        ``Address``가 있으면(게이트웨이를 지정했거나 ``--ip``로 고정했을 때) 그 주소만
         배정하고, 없으면 범위의 맨 위부터 아래로 빈 주소를 고른다.
         """
         pool_id = _str_field(body, "PoolID")
@@ -318,7 +318,7 @@ class NetlabIpam:
     # -- 내부 도우미 ----------------------------------------------------------------------
 
     def _pool_reply(self, pool: Pool) -> dict[str, Any]:
-        # Data 에 "com.docker.network.gateway" 를 넣으면 엔진이 게이트웨이 요청을 건너뛴다.
+        # Data에 "com.docker.network.gateway"를 넣으면 엔진이 게이트웨이 요청을 건너뛴다.
         # 게이트웨이도 우리 정책으로 고르는 모습을 보여 주려고 그 키는 넣지 않는다.
         return {"PoolID": pool.pool_id, "Pool": str(pool.network), "Data": {POLICY_KEY: POLICY}}
 
@@ -343,7 +343,7 @@ class NetlabIpam:
 
     @staticmethod
     def _parse_address(value: str) -> IPAddress:
-        # 엔진은 보통 "A.B.C.D" 를 보내지만, 혹시 CIDR 로 오면 주소 부분만 쓴다.
+        # 엔진은 보통 "A.B.C.D"를 보내지만, 혹시 CIDR로 오면 주소 부분만 쓴다.
         try:
             return ipaddress.ip_address(value.split("/", 1)[0])
         except ValueError as exc:
@@ -389,14 +389,14 @@ ROUTES: dict[str, str] = {
 
 
 def dispatch(ipam: NetlabIpam, path: str, raw: bytes) -> tuple[int, Any, dict[str, Any]]:
-    """요청 하나를 처리해 ``(HTTP 상태, 기록할 요청 본문, 응답 본문)`` 을 돌려준다.
+    """요청 하나를 처리해 ``(HTTP 상태, 기록할 요청 본문, 응답 본문)``을 돌려준다.
 
     어떤 입력에도 예외를 밖으로 던지지 않는다. 서버 스레드가 죽으면 엔진은 30 초 동안
-    재시도하다 멈추므로, 잘못된 요청에도 반드시 ``{"Err": ...}`` 로 답해야 한다.
+    재시도하다 멈추므로, 잘못된 요청에도 반드시 ``{"Err": ...}``로 답해야 한다.
     """
     text = raw.decode("utf-8", errors="replace")
     # 엔진은 인자가 없는 호출(Activate, GetCapabilities, GetDefaultAddressSpaces)에 빈 본문을
-    # 보낸다. 기록에는 그 사실이 보이도록 ``null`` 로 남기고, 처리할 때는 빈 객체로 본다.
+    # 보낸다. 기록에는 그 사실이 보이도록 ``null``로 남기고, 처리할 때는 빈 객체로 본다.
     request: Any = text if text.strip() else None
     try:
         parsed = json.loads(text) if text.strip() else None
@@ -418,7 +418,7 @@ def dispatch(ipam: NetlabIpam, path: str, raw: bytes) -> tuple[int, Any, dict[st
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """HTTP/1.1 keep-alive 로 엔진의 POST 를 받는다(엔진의 Go 클라이언트는 연결을 재사용한다)."""
+    """HTTP/1.1 keep-alive로 엔진의 POST를 받는다(엔진의 Go 클라이언트는 연결을 재사용한다)."""
 
     protocol_version = "HTTP/1.1"
     server: PluginServer
@@ -442,7 +442,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def address_string(self) -> str:
-        # 유닉스 소켓에는 상대 주소가 없다(client_address 가 빈 문자열이다).
+        # 유닉스 소켓에는 상대 주소가 없다(client_address가 빈 문자열이다).
         return "unix"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -454,7 +454,7 @@ class PluginServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     """유닉스 소켓 위의 스레드 HTTP 서버. 요청마다 스레드 하나(엔진은 동시에 부른다)."""
 
     daemon_threads = True
-    # 기본값 5 는 작다. 유닉스 소켓은 대기열이 차면 기다리지 않고 EAGAIN 으로 연결을 거절한다.
+    # 기본값 5는 작다. 유닉스 소켓은 대기열이 차면 기다리지 않고 EAGAIN으로 연결을 거절한다.
     request_queue_size = 128
 
     def __init__(
@@ -478,7 +478,7 @@ class PluginServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         """백그라운드 스레드에서 서비스를 시작한다(시험과 노트북용)."""
         self._thread = threading.Thread(
             target=self.serve_forever,
-            kwargs={"poll_interval": 0.1},  # close() 가 오래 기다리지 않게
+            kwargs={"poll_interval": 0.1},  # close()가 오래 기다리지 않게
             name=f"ipam:{self.socket_path.name}",
             daemon=True,
         )
@@ -529,7 +529,7 @@ def start_plugin(
     *,
     requires_mac: bool = False,
 ) -> PluginServer:
-    """드라이버를 만들어 백그라운드 스레드에서 띄운다. 끝나면 ``close()`` 를 부른다."""
+    """드라이버를 만들어 백그라운드 스레드에서 띄운다. 끝나면 ``close()``를 부른다."""
     return PluginServer(socket_path, NetlabIpam(pools, requires_mac=requires_mac), log_path).start()
 
 
@@ -562,7 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """소켓을 열고 SIGTERM/SIGINT 를 받을 때까지 서비스한다. 끝나면 소켓 파일을 지운다."""
+    """소켓을 열고 SIGTERM/SIGINT를 받을 때까지 서비스한다. 끝나면 소켓 파일을 지운다."""
     args = build_parser().parse_args(argv)
     try:
         ipam = NetlabIpam(args.pool, requires_mac=args.requires_mac)
@@ -573,7 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     def _stop(signum: int, _frame: object) -> None:
-        # serve_forever 를 도는 바로 이 스레드에서 shutdown() 을 부르면 교착된다.
+        # serve_forever를 도는 바로 이 스레드에서 shutdown()을 부르면 교착된다.
         # 예외로 루프를 빠져나오게 한다.
         raise SystemExit(128 + signum)
 

@@ -1,15 +1,15 @@
 """커널 기능이 필요한 셀이 어느 커널에서 돌지 고른다: 독자의 엔진 호스트인가, 랩 호스트의 손님인가.
 
 VLAN 트렁크(802.1Q), ipvlan, 서비스 VIP(IPVS)는 엔진이 아니라 커널이 한다. 보통의 배포판 커널에는
-모두 있지만 이 책을 만든 기계와 CI 의 커널에는 없다. 그래서 그런 절의 첫 셀은 :func:`choose` 를 부른다.
+모두 있지만 이 책을 만든 기계와 CI의 커널에는 없다. 그래서 그런 절의 첫 셀은 :func:`choose`를 부른다.
 
 - 엔진 호스트의 커널이 기능을 모두 가졌으면 그 엔진에서 돈다 (``NETLAB_LABHOST=auto``, 기본값).
 - 없으면 랩 호스트(:mod:`netlab.labhost`)를 띄우고 손님 커널 위의 엔진에서 돈다.
-- 독자는 ``NETLAB_LABHOST=always`` 로 랩 호스트를 고집하거나, ``never`` 로 막을 수 있다. ``never`` 인데
-  기능이 없으면 무엇이 없는지 한국어로 말하고 :class:`~netlab.engine.FeatureMissing` 을 낸다.
+- 독자는 ``NETLAB_LABHOST=always``로 랩 호스트를 고집하거나, ``never``로 막을 수 있다. ``never`` 인데
+  기능이 없으면 무엇이 없는지 한국어로 말하고 :class:`~netlab.engine.FeatureMissing`을 낸다.
 
 고른 결과(:class:`KernelEngine`)는 어느 쪽이든 같은 모양이다. 절의 셀은 그 위에서만 일하므로 두 경로가 같은
-코드를 지난다. 스웜이 필요한 절은 ``local`` 에 이 책이 띄운 클러스터 노드를 준다. 독자 엔진의 스웜 상태는
+코드를 지난다. 스웜이 필요한 절은 ``local``에 이 책이 띄운 클러스터 노드를 준다. 독자 엔진의 스웜 상태는
 어느 경우에도 건드리지 않는다.
 """
 
@@ -35,10 +35,10 @@ Progress = Callable[[str], None]
 
 
 def mode() -> str:
-    """``NETLAB_LABHOST`` 의 값 (없으면 auto). 모르는 값이면 고칠 수 있게 알린다."""
+    """``NETLAB_LABHOST``의 값 (없으면 auto). 모르는 값이면 고칠 수 있게 알린다."""
     value = os.environ.get("NETLAB_LABHOST", "auto").strip().lower() or "auto"
     if value not in MODES:
-        raise ValueError(f"NETLAB_LABHOST 는 {', '.join(MODES)} 가운데 하나여야 한다: {value!r}")
+        raise ValueError(f"NETLAB_LABHOST는 {', '.join(MODES)} 가운데 하나여야 한다: {value!r}")
     return value
 
 
@@ -52,9 +52,9 @@ def missing_features(features: tuple[str, ...], cli: docker.DockerClient | None 
 class KernelEngine:
     """기능이 있는 커널 위의 엔진 하나와, 그 엔진 호스트를 들여다보는 방법.
 
-    ``root`` 는 엔진 호스트의 ``/`` 를 도구 상자에서 본 경로다. 클러스터 노드(DinD)면 그 노드 컨테이너의
-    ``/proc/<PID>/root`` 이고, 비어 있으면 엔진 호스트 자신이다. 그때는 dockerd 의 ``/proc/<PID>/root`` 를 쓴다
-    (``/proc/1`` 은 호스트에 따라 도구 상자에게도 막혀 있다). 도커가 만든 네트워크 네임스페이스
+    ``root``는 엔진 호스트의 ``/``를 도구 상자에서 본 경로다. 클러스터 노드(DinD)면 그 노드 컨테이너의
+    ``/proc/<PID>/root``이고, 비어 있으면 엔진 호스트 자신이다. 그때는 dockerd의 ``/proc/<PID>/root``를 쓴다
+    (``/proc/1``은 호스트에 따라 도구 상자에게도 막혀 있다). 도커가 만든 네트워크 네임스페이스
     (``/run/docker/netns/…``)가 그 아래에 있다.
     """
 
@@ -63,14 +63,14 @@ class KernelEngine:
     where: str
     reason: str
     root: str = ""
-    view: Any = None  # .sh(command) 가 있는 도구 상자. 없으면 lab.host
+    view: Any = None  # .sh(command)가 있는 도구 상자. 없으면 lab.host
     labhost: Any = None  # 랩 호스트를 썼으면 그 LabHost
-    #: 그 엔진이 규칙을 쓰는 iptables. 손님 커널에는 nf_tables 의 ip 계열이 없어 손님 엔진은 legacy 를 쓴다.
+    #: 그 엔진이 규칙을 쓰는 iptables. 손님 커널에는 nf_tables의 ip 계열이 없어 손님 엔진은 legacy를 쓴다.
     iptables: str = "iptables"
     _cleanups: list[Callable[[], None]] = field(default_factory=list)
     #: 랩 호스트에서 명령을 보내는 도구 상자의 셸 세션 (:mod:`netlab.shell_session`). 처음 쓸 때 띄운다.
     _session: ShellSession | None = field(default=None, repr=False)
-    #: 찾아 둔 dockerd 의 ``/proc/<PID>/root``. 손님 커널에서는 exec 하나가 2초 남짓이라, 명령마다 다시 찾지 않는다.
+    #: 찾아 둔 dockerd의 ``/proc/<PID>/root``. 손님 커널에서는 exec 하나가 2초 남짓이라, 명령마다 다시 찾지 않는다.
     _dockerd_root: str = field(default="", repr=False)
 
     @property
@@ -85,7 +85,7 @@ class KernelEngine:
         return self.view if self.view is not None else self.lab.host
 
     def _exec(self, command: str, *, timeout: float = 15) -> ExecResult:
-        """도구 상자에서 명령 하나. 랩 호스트에서는 exec 마다 2초 가까이 들어 셸 세션 하나로 보낸다."""
+        """도구 상자에서 명령 하나. 랩 호스트에서는 exec마다 2초 가까이 들어 셸 세션 하나로 보낸다."""
         if self.labhost is None:
             return self._view().sh(command, timeout=timeout)
         if self._session is None:
@@ -102,7 +102,7 @@ class KernelEngine:
     def _root(self) -> str:
         if self.root:
             return self.root
-        if not self._dockerd_root:  # 이 객체가 사는 동안(절 하나) dockerd 는 다시 시작하지 않는다
+        if not self._dockerd_root:  # 이 객체가 사는 동안(절 하나) dockerd는 다시 시작하지 않는다
             pid = self._exec("pidof -s dockerd").output.strip()
             if not pid.isdigit():
                 raise FeatureMissing(f"엔진 호스트에서 dockerd 프로세스를 찾지 못했다: {pid!r}")
@@ -115,7 +115,7 @@ class KernelEngine:
         return self._exec(f"nsenter --net={path} -- sh -c {shlex.quote(command)}", timeout=timeout)
 
     def namespace_of(self, container: Any) -> str:
-        """컨테이너의 네트워크 네임스페이스 이름 (``netns()`` 와 ``watch()`` 에 준다). 엔진의 샌드박스 키에서 읽는다."""
+        """컨테이너의 네트워크 네임스페이스 이름 (``netns()``와 ``watch()``에 준다). 엔진의 샌드박스 키에서 읽는다."""
         container.reload()
         return container.attrs["NetworkSettings"]["SandboxKey"].rsplit("/", 1)[-1]
 
@@ -124,11 +124,11 @@ class KernelEngine:
     ) -> list[dict[str, str]]:
         """여러 네임스페이스의 값을 셸 루프 하나에서 ``seconds`` 초 동안 함께 잰다. 줄마다 ``t``(에포크 초)와 탐침 값.
 
-        ``probes`` 는 ``{이름: (네임스페이스, 명령)}`` 이고, 명령의 출력은 공백 하나로 이어 붙인 값이 된다.
-        손님 커널(UML)에서는 exec 하나를 여는 데 몇 초가 걸려, 셀에서 exec 를 되풀이하면 탐침 셋을 한 번 도는 데
+        ``probes``는 ``{이름: (네임스페이스, 명령)}``이고, 명령의 출력은 공백 하나로 이어 붙인 값이 된다.
+        손님 커널(UML)에서는 exec 하나를 여는 데 몇 초가 걸려, 셀에서 exec를 되풀이하면 탐침 셋을 한 번 도는 데
         10초가 넘었다(측정). 루프 하나로 재면 한 바퀴가 2~5초였다(손님에서는 프로세스 생성 자체가 느리다).
-        ``t`` 는 그 바퀴를 시작한 때이고, 모든 값이 같은 시계(엔진 호스트의 것)를 쓴다. 그 바퀴의 탐침은 그 줄의
-        ``t`` 와 다음 줄의 ``t`` 사이에 돌았다.
+        ``t``는 그 바퀴를 시작한 때이고, 모든 값이 같은 시계(엔진 호스트의 것)를 쓴다. 그 바퀴의 탐침은 그 줄의
+        ``t``와 다음 줄의 ``t`` 사이에 돌았다.
         """
         root = self._root()
         parts = []
@@ -164,7 +164,7 @@ class KernelEngine:
             self.labhost.form_swarm(1, progress=progress)
             return
         if state != "active":
-            raise FeatureMissing("이 엔진은 스웜 노드가 아니다. choose()의 local 에 클러스터 노드를 준다.")
+            raise FeatureMissing("이 엔진은 스웜 노드가 아니다. choose()의 local에 클러스터 노드를 준다.")
 
     def describe(self) -> str:
         return f"{', '.join(self.features)}: {self.reason} → {self.where}에서 실행한다"
@@ -188,13 +188,13 @@ def choose(
     swarm: bool = False,
     progress: Progress = print,
 ) -> KernelEngine:
-    """``features`` 가 모두 있는 커널 위의 엔진을 고른다.
+    """``features``가 모두 있는 커널 위의 엔진을 고른다.
 
-    ``lab`` 은 그 장의 실습이다. 독자의 엔진에서 돌 때는 그 실습을 그대로 쓰고(자원을 지우지 않는다),
+    ``lab``은 그 장의 실습이다. 독자의 엔진에서 돌 때는 그 실습을 그대로 쓰고(자원을 지우지 않는다),
     랩 호스트에서 돌 때는 같은 이름, 같은 주소 블록의 실습을 손님 엔진에 연다.
-    ``local`` 에 클러스터 노드(:class:`netlab.cluster.Node`)를 주면 독자 쪽 경로는 그 노드의 엔진이다
-    (스웜이 필요한 절: 노드는 엔진 호스트의 커널을 함께 쓴다). 클러스터가 없는 장은 ``swarm=True`` 를 준다.
-    그러면 독자 쪽 경로가 노드 하나짜리 DinD 클러스터를 띄우고, :meth:`KernelEngine.release` 가 내린다.
+    ``local``에 클러스터 노드(:class:`netlab.cluster.Node`)를 주면 독자 쪽 경로는 그 노드의 엔진이다
+    (스웜이 필요한 절: 노드는 엔진 호스트의 커널을 함께 쓴다). 클러스터가 없는 장은 ``swarm=True``를 준다.
+    그러면 독자 쪽 경로가 노드 하나짜리 DinD 클러스터를 띄우고, :meth:`KernelEngine.release`가 내린다.
     """
     wanted = mode()
     missing = missing_features(features)
@@ -249,7 +249,7 @@ def _local(lab: Lab, features: tuple[str, ...], node: Any) -> KernelEngine:
 
 
 def _particle(word: str) -> str:
-    """받침으로 '이/가' 를 고른다. 영문 기능 이름은 읽는 소리의 끝으로 본다 (ipvs → 에스, 8021q → 큐)."""
+    """받침으로 '이/가'를 고른다. 영문 기능 이름은 읽는 소리의 끝으로 본다 (ipvs → 에스, 8021q → 큐)."""
     last = word[-1].lower()
     if "가" <= last <= "힣":
         return "이" if (ord(last) - ord("가")) % 28 else "가"

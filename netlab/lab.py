@@ -1,7 +1,7 @@
 """노트북 하나의 실습 세션: 이름 붙이기, 만들기, 명령 실행, 정리.
 
-모든 노트북은 첫 셀에서 ``lab = netlab.lab("bridge")`` 로 시작하고 마지막 셀에서
-``lab.cleanup()`` 으로 끝난다. 시작할 때도 같은 실습의 라벨이 붙은 자원을 먼저 지우므로,
+모든 노트북은 첫 셀에서 ``lab = netlab.lab("bridge")``로 시작하고 마지막 셀에서
+``lab.cleanup()``으로 끝난다. 시작할 때도 같은 실습의 라벨이 붙은 자원을 먼저 지우므로,
 중간에 멈춘 실행 뒤에 다시 실행해도 같은 상태에서 출발한다.
 """
 
@@ -19,6 +19,7 @@ from docker.models.networks import Network
 from . import addressing, cli
 from .engine import REFERENCE_ENGINE, EngineUnavailable, client, engine_info, is_reference_generation
 from .execstream import ExecStreamTimeout, exec_output
+from .korean import josa
 from .resources import LAB_IMAGE, cleanup, labels_for
 from .wait import until
 
@@ -50,10 +51,10 @@ class ExecResult:
 
 
 def _normalise_ports(ports: Mapping[str | int, Any] | None, *, expose: bool) -> dict[str, tuple[str, int]]:
-    """``{80: 8080}`` 을 ``{"80/tcp": ("127.0.0.1", 8080)}`` 로 바꾼다.
+    """``{80: 8080}``을 ``{"80/tcp": ("127.0.0.1", 8080)}``로 바꾼다.
 
     실습이 게시하는 포트는 기본으로 루프백에만 묶는다. 외부에 여는 것이 수업의 주제일 때만
-    ``expose=True`` 로 모든 주소에 묶는다.
+    ``expose=True``로 모든 주소에 묶는다.
     """
     result: dict[str, tuple[str, int]] = {}
     for target, host in (ports or {}).items():
@@ -67,11 +68,11 @@ def _normalise_ports(ports: Mapping[str | int, Any] | None, *, expose: bool) -> 
 
 
 def wrapped_command(command: str, timeout: float) -> list[str]:
-    """셸 명령 하나를 ``timeout`` 초 뒤 KILL 되게, 표준 오류를 표준 출력에 합쳐 도는 argv 로 감싼다.
+    """셸 명령 하나를 ``timeout`` 초 뒤 KILL 되게, 표준 오류를 표준 출력에 합쳐 도는 argv로 감싼다.
 
-    exec 로 돌리든(:func:`container_sh`) 떠 있는 셸에 보내든(:mod:`netlab.shell_session`) 같은 모양이어야 결과가 같다.
-    표준 오류를 셸 안에서 합치는 까닭: 엔진 28 은 exec 의 두 흐름을 따로 된 파이프로 읽어 보내므로, 엔진에 두 흐름을
-    맡기면 "out; err" 가 "err, out" 순서로 올 수 있다(측정).
+    exec로 돌리든(:func:`container_sh`) 떠 있는 셸에 보내든(:mod:`netlab.shell_session`) 같은 모양이어야 결과가 같다.
+    표준 오류를 셸 안에서 합치는 까닭: 엔진 28은 exec의 두 흐름을 따로 된 파이프로 읽어 보내므로, 엔진에 두 흐름을
+    맡기면 "out; err"가 "err, out" 순서로 올 수 있다(측정).
     """
     return ["timeout", "-s", "KILL", str(int(timeout)), "sh", "-c", "exec 2>&1\n" + command]
 
@@ -107,7 +108,7 @@ class Lab:
         self.prefix = f"nl-{name}"
         self.echo = echo
         self._host = None
-        # 보통은 이 프로세스의 엔진이다. 여러 엔진을 함께 쓰는 실험(랩 호스트의 두 손님)은 엔진마다 Lab 을 하나씩 둔다.
+        # 보통은 이 프로세스의 엔진이다. 여러 엔진을 함께 쓰는 실험(랩 호스트의 두 손님)은 엔진마다 Lab을 하나씩 둔다.
         self.client: docker.DockerClient = engine or client()
 
     # -- 이름과 주소 ---------------------------------------------------------
@@ -210,8 +211,8 @@ class Lab:
     ) -> Container:
         """라벨을 붙인 컨테이너를 만들고 시작한다.
 
-        ``network`` 는 네트워크 객체나 이름이다. ``"host"``, ``"none"``, ``"bridge"`` 도 된다.
-        ``ip`` 와 ``aliases`` 는 그 네트워크에서의 고정 주소와 별칭이다.
+        ``network``는 네트워크 객체나 이름이다. ``"host"``, ``"none"``, ``"bridge"``도 된다.
+        ``ip``와 ``aliases``는 그 네트워크에서의 고정 주소와 별칭이다.
         """
         api = self.client.api
         name = self.n(short)
@@ -270,9 +271,9 @@ class Lab:
         return container
 
     def wait_listening(self, container: Container, port: int, *, timeout: float = 30) -> None:
-        """컨테이너 안의 서버가 TCP ``port`` 를 듣기 시작할 때까지 기다린다.
+        """컨테이너 안의 서버가 TCP ``port``를 듣기 시작할 때까지 기다린다.
 
-        컨테이너가 "running" 이 된 것과 그 안의 서버가 연결을 받을 준비가 된 것은 다르다.
+        컨테이너가 "running"이 된 것과 그 안의 서버가 연결을 받을 준비가 된 것은 다르다.
         바로 요청하면 가끔 연결이 거절되어, 다시 실행할 때마다 결과가 달라진다.
         """
         probe = f"ss -Hltn 'sport = :{port}' | grep -q LISTEN"
@@ -288,13 +289,13 @@ class Lab:
             container.reload()
             if container.status in ("exited", "dead"):
                 logs = container.logs(tail=20).decode(errors="replace")
-                raise RuntimeError(f"컨테이너 {container.name} 가 바로 끝났다:\n{logs}")
+                raise RuntimeError(f"컨테이너 {josa(container.name, '가')} 바로 끝났다:\n{logs}")
             return container.status
 
         until(
             status,
             lambda s: s == "running",
-            what=f"컨테이너 {container.name} 가 running",
+            what=f"컨테이너 {josa(container.name, '가')} running",
             timeout=timeout,
             interval=0.1,
         )
@@ -330,7 +331,7 @@ class Lab:
         report = cleanup(self.client, self.name)
         self._host = None
         if not quiet:
-            print(f"정리: 실습 '{self.name}' 의 {report}")
+            print(f"정리: 실습 '{self.name}'의 {report}")
 
     def __enter__(self) -> Lab:
         return self
@@ -345,7 +346,7 @@ class Lab:
 class OfflineLab:
     """엔진이 없을 때 첫 셀이 돌려주는 자리표시자.
 
-    어떤 속성을 쓰든 같은 한국어 설명과 함께 :class:`EngineUnavailable` 을 낸다. 그래서 Binder 처럼
+    어떤 속성을 쓰든 같은 한국어 설명과 함께 :class:`EngineUnavailable`을 낸다. 그래서 Binder처럼
     엔진이 없는 곳에서도 첫 셀 다음 셀들이 ``NameError`` 대신 이유를 말한다.
     """
 
@@ -365,7 +366,7 @@ def start(
 ) -> Lab | OfflineLab:
     """노트북의 첫 셀. 엔진에 연결하고, 지난 실행이 남긴 이 실습의 자원을 지운다.
 
-    ``engine`` 을 주면 이 프로세스의 엔진 대신 그 엔진을 쓴다 (예: ``host.guest(2).client``).
+    ``engine``을 주면 이 프로세스의 엔진 대신 그 엔진을 쓴다 (예: ``host.guest(2).client``).
     """
     addressing.subnet(name)  # 등록되지 않은 실습 이름이면 여기서 바로 알린다
     try:
@@ -385,7 +386,7 @@ def start(
         print(f"  엔진: Docker Engine {info.server_version} (API {info.api_version}), {info.os}")
         if not is_reference_generation(info.server_version):
             print(
-                f"  (이 책의 출력은 Docker Engine {REFERENCE_ENGINE} 에서 기록했다. 규칙과 출력이 다르게 보이면"
+                f"  (이 책의 출력은 Docker Engine {REFERENCE_ENGINE}에서 기록했다. 규칙과 출력이 다르게 보이면"
                 " 본문의 '엔진 버전에 따라 다른 점' 메모를 본다.)"
             )
         print(f"  이름 접두사: {lab.prefix}-   라벨: netlab.lab={name}")

@@ -1,9 +1,9 @@
 """랩 호스트: 사용자 모드 리눅스(UML) 커널 위의 도커 엔진.
 
 이 책의 원문을 떠받치는 세 메커니즘, 곧 라우팅 메시와 VIP 부하 분산(커널의 IPVS)과 암호화 오버레이
-(IPsec ESP)는 커널 기능이다. 이 책을 만든 기계와 CI 의 커널에는 IPVS, ESP, 802.1Q, ipvlan 이 없다.
+(IPsec ESP)는 커널 기능이다. 이 책을 만든 기계와 CI의 커널에는 IPVS, ESP, 802.1Q, ipvlan이 없다.
 데비안의 ``user-mode-linux`` 꾸러미는 그 기능이 모두 모듈로 들어 있는 리눅스 커널(6.1)을 보통 프로세스로
-돌린다(KVM 이 필요 없다). 랩 호스트는 그 커널을 부팅하고, 그 안에서 이 책의 기준 엔진(28.5.2)을 돌린다::
+돌린다(KVM이 필요 없다). 랩 호스트는 그 커널을 부팅하고, 그 안에서 이 책의 기준 엔진(28.5.2)을 돌린다::
 
     from netlab import labhost
 
@@ -11,25 +11,25 @@
     host.client.info()["KernelVersion"]   # '6.1.176'
     host.down()                    # 컨테이너 하나를 지우면 UML 프로세스와 탭과 디스크 사본이 함께 사라진다
 
-    labhost.use()                  # 이 파이썬 프로세스의 netlab 이 손님 엔진을 쓰게 한다 (노트북 첫 셀)
+    labhost.use()                  # 이 파이썬 프로세스의 netlab이 손님 엔진을 쓰게 한다 (노트북 첫 셀)
 
 구성:
 
 - **컨테이너 하나** (``netlab-labhost``, 실습 라벨 ``labhost``). 바깥 엔진(이 기계의 엔진) 위에서
-  ``network_mode=none`` 으로 뜨고, 그 네트워크 네임스페이스 안에 탭 장치 ``tap0`` 하나만 만든다. 그래서
-  컨테이너에 주는 권한은 ``NET_ADMIN`` 과 ``/dev/net/tun`` 뿐이다. UML 프로세스가 컨테이너의 PID 1 이다.
+  ``network_mode=none``으로 뜨고, 그 네트워크 네임스페이스 안에 탭 장치 ``tap0`` 하나만 만든다. 그래서
+  컨테이너에 주는 권한은 ``NET_ADMIN``과 ``/dev/net/tun`` 뿐이다. UML 프로세스가 컨테이너의 PID 1이다.
   컨테이너를 지우면(KILL 되어도) 그 안의 프로세스, 탭, 디스크 사본이 함께 사라지므로 ``python -m netlab
   clean`` 하나로 아무것도 남지 않는다.
-- **손님의 루트 디스크** 는 랩 호스트 이미지(``images/labhost``)의 루트 파일 시스템으로 만든 ext4
+- **손님의 루트 디스크**는 랩 호스트 이미지(``images/labhost``)의 루트 파일 시스템으로 만든 ext4
   (``/guest.img``)다. 노드 이미지와 같은 도구와 엔진이 들어 있고, 손님 커널의 모듈이 함께 있다.
 - **손님의 데이터 디스크** (``/var/lib/docker``)에는 실습 이미지(``netlab/lab:bookworm``)를 미리 load 해
-  둔다. UML 안에서는 프로세스 하나 만드는 데 수십 ms 가 들어, 이미지를 손님 안에서 load 하면 몇 분이
+  둔다. UML 안에서는 프로세스 하나 만드는 데 수십 ms가 들어, 이미지를 손님 안에서 load 하면 몇 분이
   걸린다. 그래서 같은 엔진을 바깥 엔진 위의 보통 컨테이너에서 한 번 띄워 load 하고, 그 데이터 폴더를
-  ``mkfs.ext4 -d`` 로 디스크 파일로 만든다(:meth:`LabHost._prepare_disk`). 디스크는 라벨이 붙은 볼륨에
+  ``mkfs.ext4 -d``로 디스크 파일로 만든다(:meth:`LabHost._prepare_disk`). 디스크는 라벨이 붙은 볼륨에
   두고, 랩 호스트 레시피나 실습 이미지가 바뀔 때만 다시 만든다. 부팅할 때마다 사본으로 부팅한다.
-- **엔진에 닿는 길.** 손님 엔진은 손님 안의 유닉스 소켓에서 듣고, 손님 안의 ``socat`` 이 그 소켓을 탭 쪽
+- **엔진에 닿는 길.** 손님 엔진은 손님 안의 유닉스 소켓에서 듣고, 손님 안의 ``socat``이 그 소켓을 탭 쪽
   주소(``192.168.252.2:2375``)에 잇는다. 그 주소는 랩 호스트 컨테이너의 네트워크 네임스페이스 안에만
-  있다. 노트북은 바깥 엔진의 exec API 로 컨테이너 안에서 ``socat STDIO TCP:…`` 을 실행해 닿는다
+  있다. 노트북은 바깥 엔진의 exec API로 컨테이너 안에서 ``socat STDIO TCP:…``을 실행해 닿는다
   (:class:`netlab.cluster._ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
   바깥에서도 손님 엔진에 닿는 길은 없다.
 """
@@ -49,11 +49,12 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
 from . import engine, images
+from .korean import josa
 from .lab import ExecResult, Lab, container_sh
 from .resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
 from .wait import WaitTimeout, scaled, until
 
-#: 랩 호스트의 자원에 붙는 실습 라벨 값. 장들의 ``lab.cleanup()`` 은 이 라벨을 건드리지 않는다.
+#: 랩 호스트의 자원에 붙는 실습 라벨 값. 장들의 ``lab.cleanup()``은 이 라벨을 건드리지 않는다.
 LAB = "labhost"
 #: 랩 호스트 이미지 (``images/labhost``).
 IMAGE = images.image_tag("labhost")
@@ -63,17 +64,17 @@ CONTAINER = "netlab-labhost"
 DISK_VOLUME_PREFIX = "netlab-labhost-disk-"
 #: 데이터 디스크 볼륨의 열쇠 라벨.
 LABEL_DISK = "netlab.labhost.disk"
-#: 손님들의 언더레이: 랩 호스트 컨테이너 안의 브리지 ``br0`` (``.1``)와 손님 n 의 주소(``.n+1``).
+#: 손님들의 언더레이: 랩 호스트 컨테이너 안의 브리지 ``br0`` (``.1``)와 손님 n의 주소(``.n+1``).
 #: 컨테이너의 네트워크 네임스페이스 안에만 있어서 이 기계의 다른 곳에서는 보이지 않는다.
 UNDERLAY = "192.168.252.0/24"
 UNDERLAY_BRIDGE = "br0"
-#: 손님 엔진 API 를 잇는 socat 의 포트 (손님 주소에서만 듣는다).
+#: 손님 엔진 API를 잇는 socat의 포트 (손님 주소에서만 듣는다).
 API_PORT = 2375
 #: 손님들의 스웜이 쓰는 컨트롤 플레인 포트.
 SWARM_PORT = 2377
-#: 한 랩 호스트에 띄울 수 있는 손님 수의 상한 (여러 노드 실험은 2 를 쓴다).
+#: 한 랩 호스트에 띄울 수 있는 손님 수의 상한 (여러 노드 실험은 2를 쓴다).
 MAX_GUESTS = 3
-#: 손님 메모리. UML 은 이만큼을 컨테이너 안의 tmpfs(/run/uml) 파일로 잡는다.
+#: 손님 메모리. UML은 이만큼을 컨테이너 안의 tmpfs(/run/uml) 파일로 잡는다.
 GUEST_MEMORY_MB = int(os.environ.get("NETLAB_LABHOST_MEM_MB", "3072"))
 #: 부팅에서 엔진이 답할 때까지 기다리는 시간(초). 이 기계에서는 약 40초다.
 BOOT_TIMEOUT = 300
@@ -86,12 +87,12 @@ Progress = Callable[[str], None]
 
 
 def guest_ip(number: int) -> str:
-    """손님 ``number`` 의 언더레이 주소 (1번이 ``192.168.252.2``)."""
+    """손님 ``number``의 언더레이 주소 (1번이 ``192.168.252.2``)."""
     return f"192.168.252.{number + 1}"
 
 
 def guest_name(number: int) -> str:
-    """손님의 호스트 이름: 1번은 ``labhost``, 나머지는 ``labhost2`` 처럼 번호를 붙인다."""
+    """손님의 호스트 이름: 1번은 ``labhost``, 나머지는 ``labhost2``처럼 번호를 붙인다."""
     return "labhost" if number == 1 else f"labhost{number}"
 
 
@@ -112,10 +113,10 @@ class LabHostError(RuntimeError):
 
 
 class SwarmLeaveStuck(LabHostError):
-    """손님 엔진이 스웜을 떠나지 못한다 (moby#35337 처럼 드물게, 느린 손님에서 더 자주).
+    """손님 엔진이 스웜을 떠나지 못한다 (moby#35337처럼 드물게, 느린 손님에서 더 자주).
 
-    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다. ``console`` 은 그 손님의
-    콘솔 끝부분(엔진의 경고 줄이 들어 있다)으로, :func:`record_event` 가 원인을 찾을 자료로 남긴다.
+    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다. ``console``은 그 손님의
+    콘솔 끝부분(엔진의 경고 줄이 들어 있다)으로, :func:`record_event`가 원인을 찾을 자료로 남긴다.
     """
 
     def __init__(self, message: str, console: str = "") -> None:
@@ -124,12 +125,12 @@ class SwarmLeaveStuck(LabHostError):
 
 
 #: 노트북 출력에 넣지 않을 랩 호스트의 사건(손님이 스웜을 떠나지 못해 랩 호스트째 내린 일 등)을 남기는 곳.
-#: ``python -m netlab labhost down`` 이 모아서 알리고 지운다. ``make test`` 의 끝에서 CI 기록에 남는다.
+#: ``python -m netlab labhost down``이 모아서 알리고 지운다. ``make test``의 끝에서 CI 기록에 남는다.
 EVENTS = images.CACHE / "labhost-events"
 
 
 def record_event(kind: str, text: str) -> Path:
-    """사건 하나를 :data:`EVENTS` 의 파일로 남긴다. 노트북 출력(nbval 이 비교한다)을 바꾸지 않고 알리는 길이다."""
+    """사건 하나를 :data:`EVENTS`의 파일로 남긴다. 노트북 출력(nbval이 비교한다)을 바꾸지 않고 알리는 길이다."""
     EVENTS.mkdir(parents=True, exist_ok=True)
     path = EVENTS / f"{time.strftime('%Y%m%dT%H%M%S')}-{kind}-{os.getpid()}.log"
     path.write_text(text)
@@ -137,7 +138,7 @@ def record_event(kind: str, text: str) -> Path:
 
 
 def take_events() -> list[tuple[str, str]]:
-    """남은 사건을 (파일 이름, 내용) 으로 돌려주고 지운다."""
+    """남은 사건을 (파일 이름, 내용)으로 돌려주고 지운다."""
     if not EVENTS.is_dir():
         return []
     events = []
@@ -147,12 +148,12 @@ def take_events() -> list[tuple[str, str]]:
     return events
 
 
-#: 손님 하나가 스웜을 떠나기를 기다리는 시간(초). 그 안에 ``swarm leave`` 를 두 번까지 청한다.
+#: 손님 하나가 스웜을 떠나기를 기다리는 시간(초). 그 안에 ``swarm leave``를 두 번까지 청한다.
 LEAVE_TIMEOUT = 90
 
 
 #: 데이터 디스크를 만드는 컨테이너의 명령. 바깥 엔진 위의 보통 컨테이너에서 손님과 같은 엔진(같은 이미지)을
-#: 띄워 실습 이미지를 load 받은 뒤(netlab 이 exec 터널로 넣는다), ``/disk/loaded`` 가 생기면 엔진을 멈추고
+#: 띄워 실습 이미지를 load 받은 뒤(netlab이 exec 터널로 넣는다), ``/disk/loaded``가 생기면 엔진을 멈추고
 #: 그 데이터 폴더를 ext4 디스크 파일로 만든다. 파일은 다 만든 뒤에 이름을 바꾸므로 반쯤 만든 디스크는 쓰이지 않는다.
 PREPARE_SCRIPT = """\
 set -e
@@ -166,7 +167,7 @@ dockerd --data-root /disk/data --host unix:///var/run/docker.sock --iptables=fal
   --log-level warn &
 pid=$!
 while [ ! -e /disk/loaded ]; do
-  kill -0 "$pid" 2>/dev/null || { echo "dockerd 가 멈췄다"; exit 1; }
+  kill -0 "$pid" 2>/dev/null || { echo "dockerd가 멈췄다"; exit 1; }
   sleep 0.5
 done
 kill -TERM "$pid"; wait "$pid" || true
@@ -179,7 +180,7 @@ echo "netlab-prepare: done"
 
 
 def _outer_client() -> docker.DockerClient:
-    """랩 호스트를 띄우는 바깥 엔진. :func:`use` 가 ``DOCKER_HOST`` 를 손님 엔진으로 바꾼 뒤에도 처음의 엔진이다."""
+    """랩 호스트를 띄우는 바깥 엔진. :func:`use`가 ``DOCKER_HOST``를 손님 엔진으로 바꾼 뒤에도 처음의 엔진이다."""
     if _STATE.outer is None:
         _STATE.outer = engine.client()
     return _STATE.outer
@@ -200,15 +201,15 @@ def disk_key(outer: docker.DockerClient) -> str:
     try:
         lab_image = outer.images.get(LAB_IMAGE).id
     except ImageNotFound:
-        raise LabHostError(f"바깥 엔진에 {LAB_IMAGE} 이미지가 없다. `python -m netlab images lab` 로 만든다.") from None
+        raise LabHostError(f"바깥 엔진에 {LAB_IMAGE} 이미지가 없다. `python -m netlab images lab`로 만든다.") from None
     return hashlib.sha256(f"{images.recipe_hash('labhost')}:{lab_image}".encode()).hexdigest()[:12]
 
 
 class Guest:
-    """랩 호스트 안의 손님 커널 하나와 그 위의 엔진. 번호 1 이 기본 손님이고, 2 부터는 여러 노드 실험용이다."""
+    """랩 호스트 안의 손님 커널 하나와 그 위의 엔진. 번호 1이 기본 손님이고, 2부터는 여러 노드 실험용이다."""
 
     def __init__(self, host: LabHost, number: int) -> None:
-        from .cluster import _ExecTunnel  # cluster 가 host 를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
+        from .cluster import _ExecTunnel  # cluster가 host를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
 
         self.host = host
         self.number = number
@@ -231,7 +232,7 @@ class Guest:
 
     @property
     def engine_url(self) -> str:
-        """이 파이썬 프로세스 안의 터널 소켓 주소 (``DOCKER_HOST`` 로 줄 수 있다). 프로세스가 살아 있는 동안만 있다."""
+        """이 파이썬 프로세스 안의 터널 소켓 주소 (``DOCKER_HOST``로 줄 수 있다). 프로세스가 살아 있는 동안만 있다."""
         return self._tunnel.base_url
 
     @property
@@ -243,7 +244,7 @@ class Guest:
         return _ping(self._pinger)
 
     def boot_log(self, tail: int | None = None) -> str:
-        """이 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계). 1번은 컨테이너 로그, 나머지는 파일이다."""
+        """이 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init의 단계). 1번은 컨테이너 로그, 나머지는 파일이다."""
         if self.number == 1:
             return self.host.container.logs(tail=tail if tail is not None else "all").decode(errors="replace")
         cut = f" | tail -n {int(tail)}" if tail is not None else ""
@@ -268,7 +269,7 @@ class LabHost:
     """떠 있는 랩 호스트 하나: 바깥 엔진의 컨테이너와, 그 안의 UML 커널(손님)들 위에서 도는 엔진들.
 
     손님들은 컨테이너 안의 브리지 ``br0``(``192.168.252.0/24``)를 언더레이로 함께 쓴다. 그 브리지는 컨테이너의
-    네트워크 네임스페이스에만 있으므로, 거기서 잡은 패킷(:meth:`sh` 로 tcpdump)은 손님 사이의 선 위의 패킷이다.
+    네트워크 네임스페이스에만 있으므로, 거기서 잡은 패킷(:meth:`sh`로 tcpdump)은 손님 사이의 선 위의 패킷이다.
     """
 
     def __init__(self, outer: docker.DockerClient, container: Container) -> None:
@@ -294,9 +295,9 @@ class LabHost:
         return self.first.cli
 
     def guest(self, number: int) -> Guest:
-        """번호가 ``number`` 인 손님. 아직 띄우지 않았으면 :meth:`add_guests` 를 먼저 부른다."""
+        """번호가 ``number``인 손님. 아직 띄우지 않았으면 :meth:`add_guests`를 먼저 부른다."""
         if number not in self.guests:
-            raise LabHostError(f"손님 {number} 은 아직 없다. LabHost.up(guests={number}) 로 띄운다.")
+            raise LabHostError(f"손님 {josa(number, '은')} 아직 없다. LabHost.up(guests={number})로 띄운다.")
         return self.guests[number]
 
     # -- 세우기 -------------------------------------------------------------------------
@@ -304,7 +305,7 @@ class LabHost:
     def up(cls, *, guests: int = 1, progress: Progress = _print) -> LabHost:
         """랩 호스트를 띄운다. 같은 레시피와 디스크로 떠서 답하는 것이 있으면 그것을 쓴다.
 
-        ``guests`` 는 필요한 손님 수다(여러 노드 실험은 2). 떠 있는 랩 호스트에 손님이 모자라면 더 띄운다.
+        ``guests``는 필요한 손님 수다(여러 노드 실험은 2). 떠 있는 랩 호스트에 손님이 모자라면 더 띄운다.
         처음이면 이미지 빌드(약 2분)와 데이터 디스크(약 1분)가 먼저다. 진행 상황을 줄 단위로 보여 준다.
         """
         if not 1 <= guests <= MAX_GUESTS:
@@ -337,7 +338,7 @@ class LabHost:
                 container.remove(force=True, v=True)
         container = cls._boot(outer, volume, key, progress)
         host = cls(outer, container)
-        # 손님들은 함께 부팅한다: 1번은 컨테이너의 시작 명령이고, 나머지는 바로 exec 로 띄운다
+        # 손님들은 함께 부팅한다: 1번은 컨테이너의 시작 명령이고, 나머지는 바로 exec로 띄운다
         for number in range(2, guests + 1):
             host._start_guest(number, progress)
         for number in range(1, guests + 1):
@@ -370,9 +371,9 @@ class LabHost:
         return list(self.guests.values())
 
     def stop_guest(self, number: int) -> None:
-        """2번 이후의 손님 하나를 끈다: UML 에 SIGTERM(즉시 꺼진다), 그 손님의 탭과 디스크 사본도 지운다."""
+        """2번 이후의 손님 하나를 끈다: UML에 SIGTERM(즉시 꺼진다), 그 손님의 탭과 디스크 사본도 지운다."""
         if number == 1:
-            raise LabHostError("1번 손님은 랩 호스트 컨테이너 자신이다. 끄려면 down() 이다.")
+            raise LabHostError("1번 손님은 랩 호스트 컨테이너 자신이다. 끄려면 down()이다.")
         guest = self.guests.pop(number, None)
         if guest is not None:
             guest.close()
@@ -385,10 +386,10 @@ class LabHost:
         self.sh(script, timeout=30)
 
     def release(self) -> None:
-        """노트북의 마지막 셀: 랩 호스트를 내린다. ``NETLAB_LABHOST_KEEP=1`` 이면 다음 노트북을 위해 켜 둔다.
+        """노트북의 마지막 셀: 랩 호스트를 내린다. ``NETLAB_LABHOST_KEEP=1``이면 다음 노트북을 위해 켜 둔다.
 
         켜 둘 때도 손님 스웜을 풀고 2번 이후의 손님을 꺼서, 1번 손님 하나만 있는 처음 모습으로 돌린다.
-        ``make test`` 가 이렇게 해서 노트북마다 부팅하지 않고, 끝에서 ``python -m netlab labhost down`` 으로 내린다.
+        ``make test``가 이렇게 해서 노트북마다 부팅하지 않고, 끝에서 ``python -m netlab labhost down``으로 내린다.
         """
         if os.environ.get("NETLAB_LABHOST_KEEP") == "1":
             try:
@@ -406,17 +407,19 @@ class LabHost:
             self.down()
 
     def _guest_alive(self, number: int) -> bool:
-        """손님 ``number`` 의 UML 이 떠 있거나 부팅 중인지 (엔진이 아직 답하지 않아도)."""
+        """손님 ``number``의 UML이 떠 있거나 부팅 중인지 (엔진이 아직 답하지 않아도)."""
         if number in self.guests and self.guests[number].answers():
             return True
         result = self.container.exec_run(["sh", "-c", f"test -e /run/uml/guest{number}/pid && echo yes"])
         return b"yes" in result.output
 
     def _start_guest(self, number: int, progress: Progress) -> None:
-        progress(f"손님 {guest_name(number)} 를 부팅한다 ({guest_ip(number)}, 손님 메모리 {GUEST_MEMORY_MB} MB)")
+        progress(
+            f"손님 {josa(guest_name(number), '를')} 부팅한다 ({guest_ip(number)}, 손님 메모리 {GUEST_MEMORY_MB} MB)"
+        )
         result = self.container.exec_run(["/usr/local/bin/netlab-labhost-boot", str(number)], detach=True)
         if result.exit_code not in (0, None):
-            raise LabHostError(f"손님 {number} 의 부팅 스크립트를 시작하지 못했다: {result.output!r}")
+            raise LabHostError(f"손님 {number}의 부팅 스크립트를 시작하지 못했다: {result.output!r}")
 
     # -- 데이터 디스크 -------------------------------------------------------------------
     @staticmethod
@@ -444,7 +447,7 @@ class LabHost:
             if volume.name.startswith(DISK_VOLUME_PREFIX) and volume.name != name and is_ours(volume.attrs["Labels"]):
                 try:
                     volume.remove()
-                    progress(f"옛 데이터 디스크 볼륨 {volume.name} 을 지웠다.")
+                    progress(f"옛 데이터 디스크 볼륨 {josa(volume.name, '을')} 지웠다.")
                 except APIError:
                     pass  # 아직 옛 랩 호스트가 쓰고 있다
         try:
@@ -454,7 +457,7 @@ class LabHost:
         except NotFound:
             outer.volumes.create(name, labels={**labels_for(LAB), LABEL_DISK: key})
         started = time.monotonic()
-        progress(f"데이터 디스크를 만든다: {LAB_IMAGE} 를 미리 load 한 ext4 (볼륨 {name}, 약 1분)")
+        progress(f"데이터 디스크를 만든다: {josa(LAB_IMAGE, '를')} 미리 load 한 ext4 (볼륨 {name}, 약 1분)")
         from .cluster import _ExecTunnel
         from .host import full_capability_host_config
 
@@ -477,9 +480,9 @@ class LabHost:
             image = outer.images.get(LAB_IMAGE)
             for message in inner.api.load_image(image.save(named=True)):
                 if "error" in message:
-                    raise LabHostError(f"{LAB_IMAGE} 를 load 하지 못했다: {message['error']}")
+                    raise LabHostError(f"{josa(LAB_IMAGE, '를')} load 하지 못했다: {message['error']}")
             if inner.images.get(LAB_IMAGE).id != image.id:
-                raise LabHostError(f"load 한 {LAB_IMAGE} 의 ID 가 바깥 엔진의 것과 다르다.")
+                raise LabHostError(f"load 한 {LAB_IMAGE}의 ID가 바깥 엔진의 것과 다르다.")
             inner.close()
             progress(f"  {LAB_IMAGE} load ({time.monotonic() - started:.0f}초), ext4 디스크로 만든다")
             prep.exec_run(["touch", "/disk/loaded"])
@@ -505,14 +508,14 @@ class LabHost:
             network_mode="none",
             cap_add=["NET_ADMIN"],
             devices=["/dev/net/tun:/dev/net/tun:rwm"],
-            # 손님마다 메모리만큼의 파일을 잡는다. tmpfs 의 크기는 상한일 뿐이라 띄운 손님 수만큼만 쓴다.
+            # 손님마다 메모리만큼의 파일을 잡는다. tmpfs의 크기는 상한일 뿐이라 띄운 손님 수만큼만 쓴다.
             tmpfs={"/run/uml": f"exec,size={MAX_GUESTS * GUEST_MEMORY_MB + 256}m"},
             volumes={volume: {"bind": "/disk", "mode": "ro"}},
             environment={"LABHOST_MEM": f"{GUEST_MEMORY_MB}M"},
         )
 
     def _wait_guest(self, number: int, progress: Progress) -> Guest:
-        """손님 엔진이 답할 때까지 기다린다. 손님 init 이 콘솔에 쓰는 단계를 나오는 대로 보여 준다."""
+        """손님 엔진이 답할 때까지 기다린다. 손님 init이 콘솔에 쓰는 단계를 나오는 대로 보여 준다."""
         guest = self.guests.get(number)
         if guest is None:  # 터널을 여는 객체라서 없을 때만 만든다
             guest = self.guests[number] = Guest(self, number)
@@ -527,7 +530,7 @@ class LabHost:
                 raise LabHostError("랩 호스트 컨테이너가 멈췄다. 부팅 기록의 끝:\n" + self.first.boot_log(40))
             log = guest.boot_log()
             if "netlab-host: failed" in log:
-                raise LabHostError(f"손님 {guest.name} 의 부팅 스크립트가 실패했다. 부팅 기록의 끝:\n{log[-2000:]}")
+                raise LabHostError(f"손님 {guest.name}의 부팅 스크립트가 실패했다. 부팅 기록의 끝:\n{log[-2000:]}")
             for line in log.splitlines():
                 if line.startswith(("netlab-guest:", "netlab-host:")) and line not in shown:
                     shown.add(line)
@@ -539,14 +542,14 @@ class LabHost:
             return guest.answers()
 
         try:
-            until(step, what=f"랩 호스트 손님 {guest.name} 의 엔진 응답", timeout=BOOT_TIMEOUT, interval=1.0)
+            until(step, what=f"랩 호스트 손님 {guest.name}의 엔진 응답", timeout=BOOT_TIMEOUT, interval=1.0)
         except WaitTimeout:
             raise LabHostError(
-                f"랩 호스트 손님 {guest.name} 의 엔진이 {scaled(BOOT_TIMEOUT):.0f}초 안에 답하지 않았다. "
+                f"랩 호스트 손님 {guest.name}의 엔진이 {scaled(BOOT_TIMEOUT):.0f}초 안에 답하지 않았다. "
                 "부팅 기록의 끝:\n" + guest.boot_log(40)
             ) from None
         if number > 1:
-            progress(f"  {guest.name} 의 엔진이 답한다")
+            progress(f"  {guest.name}의 엔진이 답한다")
         return guest
 
     # -- 손님들의 스웜 -------------------------------------------------------------------
@@ -583,10 +586,10 @@ class LabHost:
     def leave_swarm(self) -> None:
         """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다).
 
-        UML 손님은 느려서 ``swarm leave`` 가 엔진 안의 제한 시간(context deadline)에 걸려 500 을 돌려줄 수 있다
-        (16장을 기록하다 만남). 떠나는 일은 뒤에서 이어질 수 있으므로 노드 상태가 inactive 가 될 때까지 다시 묻고,
-        절반이 지나도 그대로면 한 번 더 청한다. :data:`LEAVE_TIMEOUT` 초 안에 떠나지 못하면(CI 에서 만남)
-        :class:`SwarmLeaveStuck` 이다. 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
+        UML 손님은 느려서 ``swarm leave``가 엔진 안의 제한 시간(context deadline)에 걸려 500을 돌려줄 수 있다
+        (16장을 기록하다 만남). 떠나는 일은 뒤에서 이어질 수 있으므로 노드 상태가 inactive가 될 때까지 다시 묻고,
+        절반이 지나도 그대로면 한 번 더 청한다. :data:`LEAVE_TIMEOUT` 초 안에 떠나지 못하면(CI에서 만남)
+        :class:`SwarmLeaveStuck`이다. 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
         """
         for guest in self.guests.values():
             asked: list[float] = []
@@ -594,14 +597,14 @@ class LabHost:
             def state(guest: Guest = guest, asked: list[float] = asked) -> str:
                 try:
                     current = guest.client.info()["Swarm"]["LocalNodeState"]
-                except requests.RequestException:  # docker 의 APIError 도 이 갈래다
+                except requests.RequestException:  # docker의 APIError도 이 갈래다
                     return "답이 없다"
                 due = not asked or (len(asked) < 2 and time.monotonic() - asked[0] > LEAVE_TIMEOUT / 2)
                 if current != "inactive" and due:
                     asked.append(time.monotonic())
                     try:
                         guest.client.swarm.leave(force=True)
-                    except requests.RequestException as error:  # docker 의 APIError 도 이 갈래다
+                    except requests.RequestException as error:  # docker의 APIError도 이 갈래다
                         # 제한 시간 초과(500), '이미 떠났다'(503), 느린 응답은 다시 물으면 된다.
                         # 그 밖의 거절은 진짜 실패다
                         status = getattr(error, "status_code", None)
@@ -611,25 +614,30 @@ class LabHost:
                 return current
 
             try:
-                until(state, lambda s: s == "inactive", what=f"손님 {guest.name} 이 스웜을 떠남", timeout=LEAVE_TIMEOUT)
+                until(
+                    state,
+                    lambda s: s == "inactive",
+                    what=f"손님 {josa(guest.name, '이')} 스웜을 떠남",
+                    timeout=LEAVE_TIMEOUT,
+                )
             except WaitTimeout as exc:
                 try:
                     console = guest.boot_log(tail=120)
                 except (DockerException, OSError) as error:
                     console = f"(콘솔을 읽지 못했다: {error})"
                 raise SwarmLeaveStuck(
-                    f"손님 {guest.name} 의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다 "
+                    f"손님 {guest.name}의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다 "
                     f"(떠나기를 {len(asked)}번 청했다)",
                     console,
                 ) from exc
 
     def finish(self, *labs: Lab) -> None:
-        """절의 마지막 단계: 손님들의 스웜을 풀고, ``labs`` 가 손님 엔진에 만든 것을 지우고, 랩 호스트를 돌려놓는다.
+        """절의 마지막 단계: 손님들의 스웜을 풀고, ``labs``가 손님 엔진에 만든 것을 지우고, 랩 호스트를 돌려놓는다.
 
-        돌려놓기는 :meth:`release` 다(보통은 내리고, ``NETLAB_LABHOST_KEEP=1`` 이면 1번 손님만 남긴다).
+        돌려놓기는 :meth:`release` 다(보통은 내리고, ``NETLAB_LABHOST_KEEP=1``이면 1번 손님만 남긴다).
         손님이 스웜을 떠나지 못하면(:class:`SwarmLeaveStuck`) 랩 호스트째 지운다. 손님 커널과 디스크 사본이
         통째로 사라지므로 그 길에서도 손님 엔진에 남는 것이 없다. 그래서 어느 길이든 같은 한 줄을 쓰고
-        (저장된 출력이 실행마다 같다), 떠나지 못한 일은 :func:`record_event` 로 따로 남긴다.
+        (저장된 출력이 실행마다 같다), 떠나지 못한 일은 :func:`record_event`로 따로 남긴다.
         """
         try:
             self.leave_swarm()
@@ -641,7 +649,7 @@ class LabHost:
                 lab.cleanup(quiet=True)
             self.release()
         names = ", ".join(dict.fromkeys(f"'{lab.name}'" for lab in labs))
-        print(f"정리: 손님 엔진에 실습 {names} 의 자원과 스웜이 남지 않았다.")
+        print(f"정리: 손님 엔진에 실습 {names}의 자원과 스웜이 남지 않았다.")
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:
@@ -654,13 +662,13 @@ class LabHost:
         return f"Docker Engine {version['Version']}, 커널 {version['KernelVersion']} (사용자 모드 리눅스){guests}"
 
     def boot_log(self, tail: int | None = None) -> str:
-        """1번 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init 의 단계)."""
+        """1번 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init의 단계)."""
         return self.first.boot_log(tail)
 
     def sh(self, command: str, *, timeout: float = 15) -> ExecResult:
-        """랩 호스트 컨테이너 안에서 셸 명령을 실행한다. 손님들의 언더레이 브리지 ``br0`` 이 보이는 곳이다.
+        """랩 호스트 컨테이너 안에서 셸 명령을 실행한다. 손님들의 언더레이 브리지 ``br0``이 보이는 곳이다.
 
-        :func:`netlab.capture.start` 의 캡처 장소로도 쓴다(``.container`` 와 ``.sh()`` 가 있으면 된다).
+        :func:`netlab.capture.start`의 캡처 장소로도 쓴다(``.container``와 ``.sh()``가 있으면 된다).
         """
         return container_sh(self.container, command, timeout=timeout)
 
@@ -672,7 +680,7 @@ class LabHost:
     def down(self) -> None:
         """랩 호스트 컨테이너를 지운다. 그 안의 UML 프로세스, 브리지와 탭, 디스크 사본이 함께 사라진다.
 
-        데이터 디스크 볼륨(캐시)은 남는다. 그것까지 지우려면 ``python -m netlab clean`` 이다.
+        데이터 디스크 볼륨(캐시)은 남는다. 그것까지 지우려면 ``python -m netlab clean``이다.
         """
         self.close()
         try:
@@ -739,11 +747,11 @@ def find(outer: docker.DockerClient | None = None) -> LabHost | None:
 
 
 def use(*, progress: Progress = _print) -> LabHost | None:
-    """이 파이썬 프로세스의 netlab 이 랩 호스트의 손님 엔진을 쓰게 한다 (필요하면 부팅한다).
+    """이 파이썬 프로세스의 netlab이 랩 호스트의 손님 엔진을 쓰게 한다 (필요하면 부팅한다).
 
-    ``DOCKER_HOST`` 를 터널 소켓으로 바꾸고 엔진 클라이언트와 커널 기능 시험의 기억을 비운다. 그 뒤의
+    ``DOCKER_HOST``를 터널 소켓으로 바꾸고 엔진 클라이언트와 커널 기능 시험의 기억을 비운다. 그 뒤의
     ``netlab.lab(...)``, 호스트 보기, 클러스터는 모두 손님 엔진 위에서 돈다. 바깥 엔진은 그대로다.
-    바깥 엔진이 없으면(Binder) 한국어로 이유를 말하고 None 을 돌려준다. 이어지는 ``netlab.lab()`` 은 오프라인이다.
+    바깥 엔진이 없으면(Binder) 한국어로 이유를 말하고 None을 돌려준다. 이어지는 ``netlab.lab()``은 오프라인이다.
     """
     from . import capabilities
 
@@ -751,7 +759,7 @@ def use(*, progress: Progress = _print) -> LabHost | None:
         return _STATE.active
     try:
         _outer_client()  # 바꾸기 전에 바깥 엔진을 기억한다
-    except engine.EngineUnavailable as exc:  # Binder 처럼 엔진이 없는 곳: 이유를 말하고 저장된 출력으로 읽게 한다
+    except engine.EngineUnavailable as exc:  # Binder처럼 엔진이 없는 곳: 이유를 말하고 저장된 출력으로 읽게 한다
         from .notebook import install_error_display
 
         print(str(exc))

@@ -1,20 +1,20 @@
 """원격 IPAM 드라이버(``netlab/ipam_plugin.py``)를 라벨이 붙은 실습 컨테이너 안에서 띄운다.
 
 도커 엔진은 내장되지 않은 드라이버 이름을 만나면 **엔진 호스트의** ``/run/docker/plugins/<이름>.sock``
-을 찾는다. 노트북 커널이 엔진과 같은 기계에 있다는 보장이 없으므로(원격 엔진, Docker Desktop 의 VM),
+을 찾는다. 노트북 커널이 엔진과 같은 기계에 있다는 보장이 없으므로(원격 엔진, Docker Desktop의 VM),
 플러그인 프로세스도 도커 API 만으로 엔진 호스트에 올린다: 실습 이미지로 컨테이너를 만들고,
-``put_archive`` 로 드라이버 파일을 넣고, 엔진 호스트의 ``/run/docker/plugins`` 를 같은 경로에
+``put_archive``로 드라이버 파일을 넣고, 엔진 호스트의 ``/run/docker/plugins``를 같은 경로에
 바인드 마운트한다. 그러면 컨테이너 안의 프로세스가 만든 소켓이 엔진 호스트의 그 디렉터리에 생긴다.
 
-정리 순서가 중요하다. 엔진은 네트워크를 지울 때 IPAM 드라이버에 ``ReleaseAddress`` 와
-``ReleasePool`` 을 보낸다. 그때 플러그인이 이미 죽어 있으면 엔진은 요청마다 약 30 초씩 재시도한다.
-그래서 :meth:`PluginHandle.stop` 은 이 플러그인을 IPAM 드라이버로 쓰는 (이 실습의) 네트워크를
-**먼저** 지우고 나서 플러그인을 멈춘다. :func:`start_ipam_plugin` 은 ``lab.cleanup()`` 도 그 순서를
-지키도록, 그 ``lab`` 객체의 ``cleanup`` 앞에 ``stop()`` 을 끼워 넣는다.
+정리 순서가 중요하다. 엔진은 네트워크를 지울 때 IPAM 드라이버에 ``ReleaseAddress``와
+``ReleasePool``을 보낸다. 그때 플러그인이 이미 죽어 있으면 엔진은 요청마다 약 30 초씩 재시도한다.
+그래서 :meth:`PluginHandle.stop`은 이 플러그인을 IPAM 드라이버로 쓰는 (이 실습의) 네트워크를
+**먼저** 지우고 나서 플러그인을 멈춘다. :func:`start_ipam_plugin`은 ``lab.cleanup()``도 그 순서를
+지키도록, 그 ``lab`` 객체의 ``cleanup`` 앞에 ``stop()``을 끼워 넣는다.
 
 엔진은 플러그인 이름을 데몬이 살아 있는 동안 기억한다. ``Plugin.Activate``,
-``IpamDriver.GetCapabilities``, ``IpamDriver.GetDefaultAddressSpaces`` 는 데몬이 그 이름을 처음 쓸
-때만 오므로, 장(chapter)은 매번 반드시 오는 ``RequestPool``/``RequestAddress``/``Release*`` 만 보여 준다.
+``IpamDriver.GetCapabilities``, ``IpamDriver.GetDefaultAddressSpaces``는 데몬이 그 이름을 처음 쓸
+때만 오므로, 장(chapter)은 매번 반드시 오는 ``RequestPool``/``RequestAddress``/``Release*``만 보여 준다.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from docker.errors import APIError, NotFound
 from docker.models.containers import Container
 from docker.models.networks import Network
 
+from .korean import josa
 from .resources import LAB_IMAGE, is_ours
 from .show import Table
 from .wait import WaitTimeout, until
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 #: 엔진이 레거시 플러그인의 유닉스 소켓을 찾는 디렉터리 (엔진 호스트의 경로).
 PLUGIN_DIR = "/run/docker/plugins"
-#: 드라이버 파일을 넣을 컨테이너 안의 자리. 실습 이미지에 이미 있는 디렉터리라야 ``docker cp`` 가 된다.
+#: 드라이버 파일을 넣을 컨테이너 안의 자리. 실습 이미지에 이미 있는 디렉터리라야 ``docker cp``가 된다.
 SCRIPT_DIR = "/usr/local/bin"
 SCRIPT_NAME = "ipam_plugin.py"
 #: 요청 기록(JSONL). 컨테이너 안에만 두어 호스트에 파일을 남기지 않는다.
@@ -128,7 +129,7 @@ class PluginHandle:
     def requests(self, methods: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """엔진이 보낸 요청들 (기록 파일의 각 줄을 사전으로). ``stop()`` 뒤에는 멈추기 직전의 기록.
 
-        ``methods`` 를 주면 그 메서드만 고른다. ``"RequestPool"`` 처럼 짧은 이름도 된다.
+        ``methods``를 주면 그 메서드만 고른다. ``"RequestPool"``처럼 짧은 이름도 된다.
         """
         entries = list(self._final_log) if self.stopped else self._read_log()
         if methods is None:
@@ -139,7 +140,7 @@ class PluginHandle:
     def table(self, methods: Iterable[str] = EVERY_RUN, *, start: int = 0, title: str = "") -> Table:
         """요청을 표로: 순서, 메서드, 엔진이 보낸 것, 플러그인의 답.
 
-        ``start`` 는 (고른 요청들 가운데) 몇 번째부터 보일지다. 앞에서 이미 보인 줄을 건너뛸 때 쓴다.
+        ``start``는 (고른 요청들 가운데) 몇 번째부터 보일지다. 앞에서 이미 보인 줄을 건너뛸 때 쓴다.
         """
         rows = []
         for i, entry in enumerate(self.requests(methods)[start:], start=start + 1):
@@ -151,7 +152,9 @@ class PluginHandle:
                     _summarise_response(entry.get("response")),
                 ]
             )
-        return Table(["#", "요청", "엔진이 보낸 것", "플러그인의 답"], rows, title or f"{self.name} 가 받은 요청")
+        return Table(
+            ["#", "요청", "엔진이 보낸 것", "플러그인의 답"], rows, title or f"{josa(self.name, '가')} 받은 요청"
+        )
 
     def networks(self) -> list[Network]:
         """이 실습의 네트워크 가운데 이 플러그인을 IPAM 드라이버로 쓰는 것들 (이름순)."""
@@ -168,7 +171,7 @@ class PluginHandle:
     def stop(self, *, quiet: bool = False) -> None:
         """이 플러그인을 쓰는 네트워크를 먼저 지우고, 플러그인을 멈추고 컨테이너를 지운다.
 
-        여러 번 불러도 된다. 멈추기 직전의 요청 기록은 :meth:`requests` 로 계속 볼 수 있다.
+        여러 번 불러도 된다. 멈추기 직전의 요청 기록은 :meth:`requests`로 계속 볼 수 있다.
         """
         if self.stopped:
             return
@@ -178,7 +181,7 @@ class PluginHandle:
         if self.running():
             self._final_log = self._read_log()
             say(f"docker stop {self.container.name}")
-            # SIGTERM 을 받으면 드라이버는 소켓 파일을 지우고 끝난다 (엔진 호스트에 흔적을 남기지 않는다).
+            # SIGTERM을 받으면 드라이버는 소켓 파일을 지우고 끝난다 (엔진 호스트에 흔적을 남기지 않는다).
             self.container.stop(timeout=10)
         try:
             say(f"docker rm {self.container.name}")
@@ -225,7 +228,9 @@ def _retire_existing(lab: Lab, container_name: str, driver_name: str) -> None:
     """같은 이름의 플러그인 컨테이너가 남아 있으면 올바른 순서로 치운다 (셀을 다시 실행했을 때)."""
     for old in lab.client.containers.list(all=True, filters={"name": f"^{container_name}$"}):
         if not is_ours(old.labels, lab.name):
-            raise PluginError(f"{container_name} 라는 컨테이너가 있지만 이 실습의 것이 아니다. 건드리지 않는다.")
+            raise PluginError(
+                f"{josa(container_name, '라는')} 컨테이너가 있지만 이 실습의 것이 아니다. 건드리지 않는다."
+            )
         if old.status == "running":
             for net in _dependent_networks(lab, driver_name):
                 _remove_network(net, lambda line: None)
@@ -257,20 +262,20 @@ def _wait_for_socket(container: Container, socket_path: str, timeout: float) -> 
         container.reload()
         if container.status != "running":
             logs = container.logs(tail=20).decode(errors="replace")
-            raise PluginError(f"플러그인 컨테이너 {container.name} 가 끝나 버렸다:\n{logs}")
+            raise PluginError(f"플러그인 컨테이너 {josa(container.name, '가')} 끝나 버렸다:\n{logs}")
         exit_code, _ = container.exec_run(probe)
         return exit_code == 0
 
     try:
-        until(socket_answers, what=f"플러그인이 {socket_path} 에서 듣기", timeout=timeout, interval=0.1)
+        until(socket_answers, what=f"플러그인이 {socket_path}에서 듣기", timeout=timeout, interval=0.1)
     except WaitTimeout:
-        raise PluginError(f"플러그인이 {timeout}초 안에 {socket_path} 에서 듣기 시작하지 않았다.") from None
+        raise PluginError(f"플러그인이 {timeout}초 안에 {socket_path}에서 듣기 시작하지 않았다.") from None
 
 
 def _install_cleanup_hook(lab: Lab, handle: PluginHandle) -> None:
-    """``lab.cleanup()`` 이 이 플러그인을 쓰는 네트워크를 지운 뒤에 플러그인을 멈추게 한다.
+    """``lab.cleanup()``이 이 플러그인을 쓰는 네트워크를 지운 뒤에 플러그인을 멈추게 한다.
 
-    ``resources.cleanup`` 은 컨테이너를 먼저, 네트워크를 나중에 지운다. 플러그인도 컨테이너이므로
+    ``resources.cleanup``은 컨테이너를 먼저, 네트워크를 나중에 지운다. 플러그인도 컨테이너이므로
     그대로 두면 플러그인이 먼저 죽고, 네트워크를 지울 때 엔진이 요청마다 30 초씩 재시도한다.
     """
     previous = lab.cleanup
@@ -285,9 +290,9 @@ def _install_cleanup_hook(lab: Lab, handle: PluginHandle) -> None:
 def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) -> PluginHandle:
     """원격 IPAM 드라이버를 띄우고 소켓이 열릴 때까지 기다린다.
 
-    ``name`` 은 짧은 이름이다. 드라이버 이름(= 소켓 파일 이름 = 컨테이너 이름)은 실습 접두사를
-    붙인 ``lab.n(name)`` 이 된다 (예: ``nl-cnm-ipam``). 네트워크를 만들 때
-    ``lab.network(..., ipam_driver=handle.name)`` 으로 쓴다. ``pool`` 은 드라이버가 나눠 줄 CIDR 이다.
+    ``name``은 짧은 이름이다. 드라이버 이름(= 소켓 파일 이름 = 컨테이너 이름)은 실습 접두사를
+    붙인 ``lab.n(name)``이 된다 (예: ``nl-cnm-ipam``). 네트워크를 만들 때
+    ``lab.network(..., ipam_driver=handle.name)``으로 쓴다. ``pool``은 드라이버가 나눠 줄 CIDR이다.
     """
     pool = str(ipaddress.ip_network(pool, strict=True))
     driver = lab.n(name)
@@ -320,7 +325,7 @@ def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) ->
     try:
         lab._say(f"docker cp netlab/{SCRIPT_NAME} {driver}:{SCRIPT_DIR}/{SCRIPT_NAME}")
         if not container.put_archive(SCRIPT_DIR, _archive(_SOURCE, SCRIPT_NAME)):
-            raise PluginError(f"{SCRIPT_NAME} 를 {driver} 에 넣지 못했다.")
+            raise PluginError(f"{josa(SCRIPT_NAME, '를')} {driver}에 넣지 못했다.")
         lab._say(f"docker start {driver}")
         container.start()
         _wait_for_socket(container, socket_path, timeout)
@@ -329,7 +334,7 @@ def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) ->
         raise
     handle = PluginHandle(lab=lab, name=driver, pool=pool, container=container, socket=socket_path)
     # 지난 실행이 플러그인 없이 남긴 네트워크가 있으면 새 플러그인이 답하는 동안 지운다.
-    # 새 플러그인은 옛 풀 ID 를 모르므로 오류로 답하고, 엔진은 경고만 남기고 지운다 (재시도 없음).
+    # 새 플러그인은 옛 풀 ID를 모르므로 오류로 답하고, 엔진은 경고만 남기고 지운다 (재시도 없음).
     for net in _dependent_networks(lab, driver):
         _remove_network(net, lambda line: None)
     _install_cleanup_hook(lab, handle)

@@ -19,21 +19,21 @@ LABEL_BOOK = "netlab.book"
 BOOK = "docker-network-design"
 LABEL_LAB = "netlab.lab"
 
-#: 이미지에 붙이는 라벨. 컨테이너는 이미지의 라벨을 물려받으므로, 이미지에 ``netlab.book`` 을 붙이면
+#: 이미지에 붙이는 라벨. 컨테이너는 이미지의 라벨을 물려받으므로, 이미지에 ``netlab.book``을 붙이면
 #: 독자가 우리 이미지로 직접 띄운 컨테이너까지 '실습 자원'으로 보여 정리 때 지워진다. 그래서 키를 따로 쓴다.
 LABEL_IMAGE = "netlab.image-of"
 
-#: 모든 실습 컨테이너의 기본 이미지 (images/lab 에서 로컬로 빌드한다).
+#: 모든 실습 컨테이너의 기본 이미지 (images/lab에서 로컬로 빌드한다).
 LAB_IMAGE = "netlab/lab:bookworm"
 
 
 def labels_for(lab: str) -> dict[str, str]:
-    """실습 ``lab`` 이 만드는 자원에 붙일 라벨."""
+    """실습 ``lab``이 만드는 자원에 붙일 라벨."""
     return {LABEL_BOOK: BOOK, LABEL_LAB: lab}
 
 
 def book_filter(lab: str | None = None) -> dict[str, list[str]]:
-    """라벨 필터. ``lab`` 이 없으면 이 책의 모든 실습 자원을 고른다."""
+    """라벨 필터. ``lab``이 없으면 이 책의 모든 실습 자원을 고른다."""
     wanted = [f"{LABEL_BOOK}={BOOK}"]
     if lab is not None:
         wanted.append(f"{LABEL_LAB}={lab}")
@@ -97,7 +97,7 @@ def _remove_network_if_free(net: Any) -> None:
 
 
 def _remove_network_unless_gone(net: Any) -> None:
-    """스웜 오버레이는 목록에 보인 뒤에 사라질 수 있고, 엔진은 그때 404 가 아니라 500 "not found" 를 준다."""
+    """스웜 오버레이는 목록에 보인 뒤에 사라질 수 있고, 엔진은 그때 404가 아니라 500 "not found"를 준다."""
     try:
         net.remove()
     except APIError as exc:
@@ -107,7 +107,7 @@ def _remove_network_unless_gone(net: Any) -> None:
 
 
 def cleanup(client: docker.DockerClient, lab: str | None = None, *, images: bool = False) -> CleanupReport:
-    """라벨이 붙은 자원만 지운다. ``lab`` 이 없으면 이 책의 모든 실습 자원을 지운다.
+    """라벨이 붙은 자원만 지운다. ``lab``이 없으면 이 책의 모든 실습 자원을 지운다.
 
     순서: 네트워크(붙은 컨테이너를 떼어 낸 뒤) → 컨테이너 → 볼륨 → (원하면) 이미지.
     """

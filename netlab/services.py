@@ -1,8 +1,8 @@
 """스웜 서비스 실습 도우미: 서비스 게시(8장), 서비스 검색(12장), 부하 분산(13장)이 함께 쓴다.
 
-:mod:`netlab.cluster` 가 세운 클러스터의 매니저 엔진에 서비스, 오버레이, 컨테이너를 만들고,
+:mod:`netlab.cluster`가 세운 클러스터의 매니저 엔진에 서비스, 오버레이, 컨테이너를 만들고,
 같은 뜻의 ``docker -H <매니저> ...`` 명령줄을 먼저 보여 준다. 만드는 것에는 모두 실습 라벨을 붙인다
-(노드 엔진 안의 자원은 노드와 함께 사라지지만, 독자가 노드 안에서 ``docker ps --filter label=...`` 로
+(노드 엔진 안의 자원은 노드와 함께 사라지지만, 독자가 노드 안에서 ``docker ps --filter label=...``로
 찾을 수 있게 한다)::
 
     from netlab import services
@@ -13,8 +13,8 @@
     services.dig(client, "tasks.web")          # 정렬된 주소 목록
     services.netns(cluster, "worker1", "ingress_sbox", "ip -br addr")
 
-:func:`netlab.cluster.Cluster.service` 와 달리 게시 포트(인그레스/호스트 모드), 전역 서비스,
-호스트 이름 템플릿, 네트워크 별칭, 스웜 config 를 받는다.
+:func:`netlab.cluster.Cluster.service`와 달리 게시 포트(인그레스/호스트 모드), 전역 서비스,
+호스트 이름 템플릿, 네트워크 별칭, 스웜 config를 받는다.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import docker
 from docker.models.containers import Container
 
+from .korean import josa
 from .resources import LAB_IMAGE
 from .wait import WaitTimeout, until
 
@@ -39,7 +40,7 @@ WHOAMI = ("whoami-server", "80")
 
 
 def _command(node: Node, parts: Iterable[str]) -> str:
-    """노드 엔진에 같은 일을 시키는 명령줄: ``docker exec <노드> docker`` (붙은 스웜은 ``docker -H <주소>``) 와 인자."""
+    """노드 엔진에 같은 일을 시키는 명령줄: ``docker exec <노드> docker`` (붙은 스웜은 ``docker -H <주소>``)와 인자."""
     return " ".join([node.cli, *(p if p.startswith("--") else shlex.quote(p) for p in parts)])
 
 
@@ -62,7 +63,7 @@ def overlay(
 ) -> Any:
     """매니저에서 라벨 붙은 스웜 범위 오버레이를 만든다. 서브넷은 실습 블록에서 고정한다.
 
-    :meth:`Cluster.overlay` 와 같다: 할당기가 VNI 와 옵션을 붙일 때까지 기다린 뒤의 네트워크를 돌려준다.
+    :meth:`Cluster.overlay`와 같다: 할당기가 VNI와 옵션을 붙일 때까지 기다린 뒤의 네트워크를 돌려준다.
     """
     return cluster.overlay(name, subnet=subnet, gateway=gateway, attachable=attachable)
 
@@ -84,14 +85,14 @@ def create(
     wait: bool = True,
     image: str = LAB_IMAGE,
 ) -> Any:
-    """서비스를 만들고(같은 뜻의 명령줄을 먼저 보여 준다) 태스크가 모두 running 이 될 때까지 기다린다.
+    """서비스를 만들고(같은 뜻의 명령줄을 먼저 보여 준다) 태스크가 모두 running이 될 때까지 기다린다.
 
     - ``networks``: 오버레이 이름, 또는 ``(이름, [별칭, ...])``.
     - ``mode``: ``"replicated"`` (``replicas`` 개) 또는 ``"global"`` (조건에 맞는 노드마다 하나).
     - ``endpoint_mode``: ``"vip"`` 또는 ``"dnsrr"``. 인그레스 모드 게시는 ``vip`` 에서만 된다.
-    - ``publish``: ``{"published": 18080, "target": 80, "mode": "ingress"|"host"}`` 의 목록.
+    - ``publish``: ``{"published": 18080, "target": 80, "mode": "ingress"|"host"}``의 목록.
     - ``hostname``: 태스크의 호스트 이름 템플릿 (``"{{.Node.Hostname}}"``, ``"web-{{.Task.Slot}}"``).
-    - ``configs``: ``(스웜 config 객체, 컨테이너 안의 파일 경로)`` 의 목록.
+    - ``configs``: ``(스웜 config 객체, 컨테이너 안의 파일 경로)``의 목록.
     """
     nets = [(n, []) if isinstance(n, str) else (n[0], list(n[1])) for n in networks]
     ports = [
@@ -173,7 +174,7 @@ def _eligible_nodes(cluster: Cluster, constraints: list[str]) -> int:
 
 
 def scale(cluster: Cluster, name: str, replicas: int) -> ExecResult:
-    """``docker service scale`` 을 매니저 노드 안의 명령줄로 실행한다 (명령줄을 먼저 보여 준다)."""
+    """``docker service scale``을 매니저 노드 안의 명령줄로 실행한다 (명령줄을 먼저 보여 준다)."""
     _say(cluster, f"{cluster.manager.cli} service scale --detach {name}={replicas}")
     return cluster.manager.docker(f"service scale --detach {shlex.quote(name)}={replicas}")
 
@@ -196,8 +197,8 @@ def attach(
 ) -> Container:
     """노드 엔진에 독립 실행 컨테이너를 띄워 attachable 오버레이에 고정 주소로 붙인다.
 
-    스웜 서비스의 태스크가 아니라 ``docker run`` 으로 띄운 컨테이너이므로 어느 노드에 놓일지 직접
-    고를 수 있고, 주소도 고정된다. 노드 엔진은 ``--dns 127.0.0.1`` 로 떠 있어서 이 컨테이너의 바깥 DNS 도
+    스웜 서비스의 태스크가 아니라 ``docker run``으로 띄운 컨테이너이므로 어느 노드에 놓일지 직접
+    고를 수 있고, 주소도 고정된다. 노드 엔진은 ``--dns 127.0.0.1``로 떠 있어서 이 컨테이너의 바깥 DNS도
     루프백이다 (이름 질의가 이 기계 밖으로 나가지 않는다).
     """
     target = _node(cluster, node)
@@ -223,9 +224,9 @@ def attach(
 
 
 def dig(container: Container, name: str) -> list[str]:
-    """컨테이너 안에서 ``dig +short <name>`` 을 실행해 A 레코드를 주소 순으로 돌려준다.
+    """컨테이너 안에서 ``dig +short <name>``을 실행해 A 레코드를 주소 순으로 돌려준다.
 
-    질의는 컨테이너의 ``/etc/resolv.conf`` 가 가리키는 도커 내장 DNS(127.0.0.11)로 간다.
+    질의는 컨테이너의 ``/etc/resolv.conf``가 가리키는 도커 내장 DNS(127.0.0.11)로 간다.
     답이 없으면 빈 목록이다. 한 번에 1초, 한 번만 묻는다.
     """
     _code, out = container.exec_run(["dig", "+short", "+time=1", "+tries=1", name])
@@ -240,12 +241,12 @@ def dig(container: Container, name: str) -> list[str]:
 
 
 def wait_dns(container: Container, name: str, count: int, *, timeout: float = 30) -> list[str]:
-    """``name`` 이 주소 ``count`` 개로 풀릴 때까지 다시 묻는다. 가십으로 퍼지는 데 걸리는 시간을 기다린다."""
+    """``name``이 주소 ``count`` 개로 풀릴 때까지 다시 묻는다. 가십으로 퍼지는 데 걸리는 시간을 기다린다."""
     try:
         return until(
             lambda: dig(container, name),
             lambda answer: len(answer) == count,
-            what=f"{name} 이 주소 {count}개로 풀리기",
+            what=f"{josa(name, '이')} 주소 {count}개로 풀리기",
             timeout=timeout,
             interval=0.3,
         )
@@ -258,7 +259,7 @@ def netns(cluster: Cluster, node: Node | str, namespace: str, command: str, *, t
 
     ``ingress_sbox``, ``lb_<네트워크 ID 앞부분>``, ``1-<네트워크 ID>`` (오버레이 네임스페이스) 같은 것이다.
     도구는 엔진 호스트의 도구 상자(``lab.host``, 실습 이미지)의 것을 쓰므로 노드 이미지에 없는
-    ``ipvsadm`` 도 쓸 수 있다. 노드 컨테이너의 마운트 네임스페이스는 ``/proc/<PID>/root`` 로 들여다본다.
+    ``ipvsadm``도 쓸 수 있다. 노드 컨테이너의 마운트 네임스페이스는 ``/proc/<PID>/root``로 들여다본다.
     """
     target = _node(cluster, node)
     pid = cluster.lab.host.pid_of(target.container)
@@ -273,7 +274,7 @@ def namespaces(cluster: Cluster, node: Node | str) -> list[str]:
 
 
 def whoami(text: str) -> dict[str, str]:
-    """``whoami-server`` 의 응답 한 줄(``hostname=.. client=.. host=.. path=..``)을 사전으로 바꾼다."""
+    """``whoami-server``의 응답 한 줄(``hostname=.. client=.. host=.. path=..``)을 사전으로 바꾼다."""
     fields = {}
     for item in text.split():
         key, sep, value = item.partition("=")
@@ -283,7 +284,7 @@ def whoami(text: str) -> dict[str, str]:
 
 
 def curl_nodes(cluster: Cluster, port: int, *, host_header: str | None = None, timeout: int = 3) -> Any:
-    """엔진 호스트(도구 상자)에서 노드마다 언더레이 주소의 ``port`` 로 HTTP 요청을 보낸 결과 표.
+    """엔진 호스트(도구 상자)에서 노드마다 언더레이 주소의 ``port``로 HTTP 요청을 보낸 결과 표.
 
     열: 노드, 주소, 응답한 태스크의 호스트 이름(응답이 없으면 ``-``), 태스크가 본 클라이언트 주소, curl 종료 코드.
     노드 주소는 이 실습이 만든 언더레이의 것이라 이 기계 밖으로 나가는 트래픽이 없다.

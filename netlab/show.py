@@ -1,6 +1,6 @@
-"""노트북 출력용 표: HTML 로 보이고, 같은 내용을 정렬된 텍스트로도 낸다.
+"""노트북 출력용 표: HTML로 보이고, 같은 내용을 정렬된 텍스트로도 낸다.
 
-HTML 은 책과 JupyterLab 에서 읽기 좋고, 텍스트는 nbval 이 비교하기 좋다. 둘 다 엔진 상태에서
+HTML은 책과 JupyterLab에서 읽기 좋고, 텍스트는 nbval이 비교하기 좋다. 둘 다 엔진 상태에서
 바로 만들고, 실행마다 달라지는 값(ID, MAC)은 짧게 줄여 보여 준다.
 """
 
@@ -61,7 +61,7 @@ def short_id(identifier: str) -> str:
 
 
 def networks(nets: Iterable[Network], title: str = "네트워크") -> Table:
-    """``docker network ls`` 와 같은 정보에 서브넷과 게이트웨이를 더한 표."""
+    """``docker network ls``와 같은 정보에 서브넷과 게이트웨이를 더한 표."""
     rows = []
     for net in nets:
         attrs = net.attrs
@@ -97,7 +97,7 @@ def ipam(net: Network) -> Table:
     return Table(
         ["IPAM 드라이버", "서브넷", "게이트웨이", "할당 범위", "예약 주소"],
         rows,
-        f"{net.name} 의 IPAM",
+        f"{net.name}의 IPAM",
     )
 
 
@@ -108,14 +108,14 @@ def endpoints(net: Network, title: str | None = None) -> Table:
     for info in (net.attrs.get("Containers") or {}).values():
         rows.append([info.get("Name", ""), info.get("IPv4Address", ""), info.get("MacAddress", "")])
     rows.sort()
-    return Table(["컨테이너", "IPv4 주소", "MAC 주소"], rows, title or f"{net.name} 의 엔드포인트")
+    return Table(["컨테이너", "IPv4 주소", "MAC 주소"], rows, title or f"{net.name}의 엔드포인트")
 
 
 def options(net: Network) -> Table:
     """드라이버 옵션 (``com.docker.network.bridge.*`` 같은 것)."""
     net.reload()
     rows = sorted((k, v) for k, v in (net.attrs.get("Options") or {}).items())
-    return Table(["옵션", "값"], rows, f"{net.name} 의 드라이버 옵션")
+    return Table(["옵션", "값"], rows, f"{net.name}의 드라이버 옵션")
 
 
 def kv(pairs: Iterable[tuple[str, Any]], title: str = "") -> Table:
@@ -124,7 +124,7 @@ def kv(pairs: Iterable[tuple[str, Any]], title: str = "") -> Table:
 
 
 def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "", **options: Any) -> Any:
-    """네트워크 구성도 (SVG). 옵션은 :func:`netlab.topology.topology` 와 같다."""
+    """네트워크 구성도 (SVG). 옵션은 :func:`netlab.topology.topology`와 같다."""
     from .topology import topology as draw
 
     return draw(networks, title, strip_prefix, **options)
@@ -132,7 +132,7 @@ def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "
 
 def cluster_topology(cluster: Any, overlays: Iterable[Any] = (), title: str = "", **options: Any) -> Any:
     """클러스터 구성도 (SVG): 노드, 언더레이, 노드를 가로지르는 오버레이. 옵션은
-    :func:`netlab.cluster_topology.read_cluster` 와 같다."""
+    :func:`netlab.cluster_topology.read_cluster`와 같다."""
     from .cluster_topology import read_cluster
 
     return read_cluster(cluster, overlays, title, **options)

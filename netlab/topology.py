@@ -1,25 +1,25 @@
-"""엔진의 지금 상태에서 네트워크 구성도를 SVG 로 그린다.
+"""엔진의 지금 상태에서 네트워크 구성도를 SVG로 그린다.
 
-글로 "컨테이너 A 의 eth0 은 veth 쌍으로 브리지 B 에 꽂혀 있다"고 읽는 것보다 그림 한 장이 빠르다.
+글로 "컨테이너 A의 eth0은 veth 쌍으로 브리지 B에 꽂혀 있다"고 읽는 것보다 그림 한 장이 빠르다.
 그림은 손으로 그리지 않고 엔진에 물어본 것(네트워크, 리눅스 브리지 이름, 엔드포인트의 주소)으로
 만들기 때문에, 셀을 다시 실행하면 그때의 실제 상태가 그려진다.
 
 배치는 결정적이다: 네트워크와 컨테이너를 이름순으로 놓으므로 같은 상태는 같은 그림이 된다
-(nbval 이 저장된 SVG 와 새 SVG 를 텍스트로 비교한다).
+(nbval이 저장된 SVG와 새 SVG를 텍스트로 비교한다).
 
 그림은 세 가지 방법으로 만든다.
 
-- :func:`topology`: 도커 네트워크들과 거기 붙은 컨테이너 (엔진의 기록). ``host`` 와 ``none`` 네트워크는
-  따로 표시하고, ``containers=`` 로 그릴 컨테이너를 고르고, ``extra=`` 로 도커 밖의 기계(LAN 의 다른 기계,
-  호스트의 보조 인터페이스)를 더하고, ``ranges=True`` 면 IPAM 의 게이트웨이, 할당 범위, 예약 주소도 적는다.
+- :func:`topology`: 도커 네트워크들과 거기 붙은 컨테이너 (엔진의 기록). ``host``와 ``none`` 네트워크는
+  따로 표시하고, ``containers=``로 그릴 컨테이너를 고르고, ``extra=``로 도커 밖의 기계(LAN의 다른 기계,
+  호스트의 보조 인터페이스)를 더하고, ``ranges=True`` 면 IPAM의 게이트웨이, 할당 범위, 예약 주소도 적는다.
 - :func:`manual`: 도커 네트워크가 아닌 것(손으로 만든 브리지와 veth)을 평범한 데이터로 받아 같은 모양으로 그린다.
-- :func:`from_host`: 엔진 호스트와 컨테이너의 ``ip -j`` 출력을 읽어 :func:`manual` 의 데이터를 채운다.
+- :func:`from_host`: 엔진 호스트와 컨테이너의 ``ip -j`` 출력을 읽어 :func:`manual`의 데이터를 채운다.
   커널에 실제로 있는 브리지, 포트, 주소가 그대로 그림이 된다.
 
 선이 여러 막대를 가로지르는 그림(한 컨테이너가 두 네트워크에 붙은 경우 등)은 "층을 나눠" 그린다. 선을 막대
 뒤로 보내고, 선이 실제로 닿는 막대에만 점을 찍으며, 글자에 흰 테두리를 둘러 선 위에서도 읽히게 한다.
 컨테이너마다 선이 하나뿐인 단순한 브리지 그림은 예전과 글자 하나 다르지 않게 그린다(이미 저장된 노트북의
-출력이 그대로 맞도록). ``layered=True`` 로 단순한 그림도 층을 나눠 그릴 수 있다.
+출력이 그대로 맞도록). ``layered=True``로 단순한 그림도 층을 나눠 그릴 수 있다.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docker.models.networks import Network
+
+from .korean import josa
 
 _NET_COLORS = ["#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626", "#0891b2"]
 _NONE_COLOR = "#94a3b8"
@@ -86,7 +88,7 @@ class Segment:
 
 @dataclass
 class Link:
-    """상자에서 막대로 가는 선 하나. ``segment`` 는 막대 이름(도커 네트워크라면 전체 이름이나 객체)."""
+    """상자에서 막대로 가는 선 하나. ``segment``는 막대 이름(도커 네트워크라면 전체 이름이나 객체)."""
 
     segment: Any
     address: str = ""
@@ -96,7 +98,7 @@ class Link:
 
 @dataclass
 class Node:
-    """손으로 그리는 상자 하나. ``kind`` 는 container, host(엔진 호스트), outside(도커 밖의 기계)."""
+    """손으로 그리는 상자 하나. ``kind``는 container, host(엔진 호스트), outside(도커 밖의 기계)."""
 
     name: str
     links: list[Any] = field(default_factory=list)
@@ -176,7 +178,7 @@ def _text_px(text: str, size: int = 12) -> int:
 
 
 class Topology:
-    """SVG 로 보이는 구성도. ``_repr_svg_`` 이 있어 노트북과 책에 그림으로 남는다."""
+    """SVG로 보이는 구성도. ``_repr_svg_``이 있어 노트북과 책에 그림으로 남는다."""
 
     def __init__(
         self,
@@ -209,7 +211,7 @@ class Topology:
         for box in self.boxes:
             on = {kinds[ep.network] for ep in box.endpoints}
             if on == {"none"}:
-                box.note = "lo 만 (네트워크 없음)"
+                box.note = "lo만 (네트워크 없음)"
             elif "host" in on:
                 box.note = "호스트 네임스페이스"
         names = {net.name for net in self.networks}
@@ -219,7 +221,7 @@ class Topology:
             for link in node.links:
                 key = link.segment.name if isinstance(link.segment, Network) else str(link.segment)
                 if key not in names:
-                    raise ValueError(f"extra 의 {node.name} 이 그림에 없는 네트워크 {key} 를 가리킨다")
+                    raise ValueError(f"extra의 {josa(node.name, '이')} 그림에 없는 네트워크 {josa(key, '를')} 가리킨다")
                 endpoints.append(_Endpoint(key, link.address, link.via, link.iface))
             self.boxes.append(_Box(node.name, endpoints, node.note, node.kind or "outside"))
         if layered is None:
@@ -244,8 +246,8 @@ class Topology:
         if kind == "none":
             return _Bar(
                 net.name,
-                f"{short}  ·  null 드라이버: 인터페이스를 하나도 만들지 않는다 (lo 만)",
-                f"[{short}] null: 인터페이스 없음 (lo 만)",
+                f"{short}  ·  null 드라이버: 인터페이스를 하나도 만들지 않는다 (lo만)",
+                f"[{short}] null: 인터페이스 없음 (lo만)",
                 kind,
             )
         device, subnet = linux_device(net), _subnet(net)
@@ -431,7 +433,7 @@ class Topology:
                     if ep.network != bar.key:
                         continue
                     if kinds[bar.key] == "none":
-                        shown = "(lo 만)"
+                        shown = "(lo만)"
                     elif kinds[bar.key] == "host" and not ep.label:
                         shown = "(호스트 주소 공유)"
                     else:
@@ -457,7 +459,7 @@ def topology(
 
     ``containers``: 그릴 컨테이너(이름이나 객체). 주지 않으면 네트워크에 붙은 것을 모두 그린다.
     ``host`` 네트워크처럼 다른 실습의 컨테이너도 붙어 있는 네트워크에서는 꼭 준다.
-    ``extra``: 도커 밖의 기계를 나타내는 :class:`Node` 들 (점선 상자). 링크의 ``segment`` 는 그림 속 네트워크.
+    ``extra``: 도커 밖의 기계를 나타내는 :class:`Node` 들 (점선 상자). 링크의 ``segment``는 그림 속 네트워크.
     ``ranges``: 막대 안에 게이트웨이, 할당 범위(``--ip-range``), 예약 주소(``--aux-address``)를 적는다.
     """
     return Topology(networks, title, strip_prefix, containers=containers, extra=extra, ranges=ranges, layered=layered)
@@ -466,8 +468,8 @@ def topology(
 def manual(segments: Sequence[Any], nodes: Sequence[Any], title: str = "", strip_prefix: str = "") -> Topology:
     """도커 네트워크가 아닌 구성(손으로 만든 브리지와 veth)을 같은 모양으로 그린다.
 
-    ``segments``: :class:`Segment` 나 ``{"name", "device", "subnet", "detail"}`` 사전. 주어진 순서대로 막대가 된다.
-    ``nodes``: :class:`Node` 나 ``{"name", "links": [(막대, 주소, 막대 쪽 끝, 상자 쪽 끝), ...], "note", "kind"}``.
+    ``segments``: :class:`Segment`나 ``{"name", "device", "subnet", "detail"}`` 사전. 주어진 순서대로 막대가 된다.
+    ``nodes``: :class:`Node`나 ``{"name", "links": [(막대, 주소, 막대 쪽 끝, 상자 쪽 끝), ...], "note", "kind"}``.
     주어진 순서대로 상자가 된다. 값은 셀이 ``ip`` 출력에서 읽어 채운다 (:func:`from_host` 참고).
     """
     segs = [_as_segment(s) for s in segments]
@@ -482,9 +484,9 @@ def manual(segments: Sequence[Any], nodes: Sequence[Any], title: str = "", strip
         endpoints = []
         for link in node.links:
             if link.segment not in known:
-                raise ValueError(f"{node.name} 의 링크가 없는 막대 {link.segment} 를 가리킨다")
+                raise ValueError(f"{node.name}의 링크가 없는 막대 {josa(link.segment, '를')} 가리킨다")
             endpoints.append(_Endpoint(link.segment, link.address, link.via, link.iface))
-        note = node.note or ("" if endpoints else "lo 만 (연결 없음)")
+        note = node.note or ("" if endpoints else "lo만 (연결 없음)")
         boxes.append(_Box(node.name, endpoints, note, node.kind))
     return Topology._from_parts(bars, boxes, title, strip_prefix)
 
@@ -517,10 +519,10 @@ def read_host(
     containers: Sequence[Any] = (),
     host_name: str = "엔진 호스트",
 ) -> tuple[list[Segment], list[Node]]:
-    """엔진 호스트와 컨테이너의 ``ip -j`` 출력에서 :func:`manual` 에 넘길 데이터를 읽는다.
+    """엔진 호스트와 컨테이너의 ``ip -j`` 출력에서 :func:`manual`에 넘길 데이터를 읽는다.
 
     - ``bridges``: 막대로 그릴 호스트의 리눅스 브리지. 그 포트(veth)에 짝이 닿은 컨테이너 인터페이스가 선이 된다.
-    - ``links``: 막대로 그릴 호스트의 점대점 링크(브리지에 꽂히지 않은 veth 의 호스트 쪽 끝).
+    - ``links``: 막대로 그릴 호스트의 점대점 링크(브리지에 꽂히지 않은 veth의 호스트 쪽 끝).
     - ``containers``: 상자로 그릴 컨테이너. 인터페이스의 짝(``link_index``)을 호스트에서 찾아 어느 막대에 닿는지 정한다.
 
     호스트 자신도 상자 하나가 된다. 그 막대 장치에 붙은 호스트의 IPv4 주소가 선이 된다.
@@ -560,7 +562,7 @@ def read_host(
                 continue
             peer = by_index.get(entry["link_index"])
             if peer is None or peer.get("link_index") != entry["ifindex"]:
-                continue  # 짝이 호스트에 없다 (다른 컨테이너에 있거나 veth 가 아니다)
+                continue  # 짝이 호스트에 없다 (다른 컨테이너에 있거나 veth가 아니다)
             if peer.get("master") in bridges:
                 segment, via = peer["master"], peer["ifname"]
             elif peer["ifname"] in links:

@@ -2,18 +2,18 @@
 
 1. **네트워크 탐색기** :func:`network_inspector`: 엔진의 네트워크를 고르면 엔드포인트, IPAM, 드라이버 옵션
    표와 구성도를 보여 준다. 읽기만 하고 아무것도 바꾸지 않는다.
-2. **VXLAN 헤더 탐색기** :func:`vxlan_explorer`: VNI 를 넣으면 8바이트 헤더를, 16진수를 넣으면 VNI 와
+2. **VXLAN 헤더 탐색기** :func:`vxlan_explorer`: VNI를 넣으면 8바이트 헤더를, 16진수를 넣으면 VNI와
    플래그를 보여 준다. 엔진이 필요 없다 (:mod:`netlab.vxlan`).
 3. **패킷 경로 따라가기** :func:`packet_walker`: 게시한 포트로 들어온 요청이 iptables 체인, conntrack,
-   브리지, veth 를 거쳐 컨테이너의 eth0 에 닿기까지를 한 단계씩 보여 준다. 작은 데이터 모델
-   (:class:`InboundModel`)로 움직이며, :func:`inbound_model_from_container` 는 실제 실습 컨테이너에서
+   브리지, veth를 거쳐 컨테이너의 eth0에 닿기까지를 한 단계씩 보여 준다. 작은 데이터 모델
+   (:class:`InboundModel`)로 움직이며, :func:`inbound_model_from_container`는 실제 실습 컨테이너에서
    그 모델을 채운다.
 
 위젯의 논리는 모두 위젯 없이 부를 수 있는 보통 함수에 있고(``*_text``, ``*_html``), 위젯은 그 함수의
 결과를 보여 주기만 한다. 시험(``tests/test_widgets.py``)은 위젯을 만들고 값을 바꾼 뒤 보이는 글자를 확인한다.
 
-책(정적 HTML)에는 커널이 없다. 그래서 고르기만 하면 되는 부분은 미리 모든 쪽을 그려 ``Stack`` 에 넣고
-``jslink`` 로 고르개와 이어 두었다. 이 연결은 브라우저 안에서만 동작하므로 책에서도 네트워크를 바꿔
+책(정적 HTML)에는 커널이 없다. 그래서 고르기만 하면 되는 부분은 미리 모든 쪽을 그려 ``Stack``에 넣고
+``jslink``로 고르개와 이어 두었다. 이 연결은 브라우저 안에서만 동작하므로 책에서도 네트워크를 바꿔
 보거나 경로의 단계를 넘길 수 있다. 값을 새로 계산해야 하는 부분(VXLAN 인코딩, 이전·다음 단추)은
 노트북 커널이 있을 때만 반응하고, 책에는 실행할 때의 화면이 남는다.
 """
@@ -30,6 +30,7 @@ import ipywidgets as W
 
 from . import show, vxlan
 from .engine import EngineUnavailable
+from .korean import josa
 from .resources import LABEL_LAB, is_ours
 
 esc = html.escape
@@ -56,7 +57,7 @@ def _lines_html(lines: Iterable[str]) -> str:
 
 
 class _FrozenNetwork:
-    """``show`` 와 ``topology`` 에 넘기는 네트워크 사본. 엔드포인트를 거른 뒤 다시 읽지 않게 한다."""
+    """``show``와 ``topology``에 넘기는 네트워크 사본. 엔드포인트를 거른 뒤 다시 읽지 않게 한다."""
 
     def __init__(self, name: str, net_id: str, attrs: dict[str, Any]) -> None:
         self.name = name
@@ -89,7 +90,7 @@ def _container_labels(client: Any, container_id: str) -> dict[str, str]:
 def inspector_networks(client: Any, *, lab: str | None = None, include_all: bool = False) -> list[Any]:
     """탐색기가 고르개에 올릴 네트워크: 기본 네트워크 셋과 이 책의 라벨이 붙은 네트워크.
 
-    ``lab`` 을 주면 그 실습의 네트워크만, ``include_all`` 이면 엔진의 모든 네트워크다.
+    ``lab``을 주면 그 실습의 네트워크만, ``include_all``이면 엔진의 모든 네트워크다.
     기본 네트워크를 앞에(bridge, host, none 순서), 나머지는 이름순으로 놓는다.
     """
     chosen = []
@@ -109,8 +110,8 @@ def inspector_networks(client: Any, *, lab: str | None = None, include_all: bool
 def network_report(client: Any, net: Any, *, endpoints: str = "book", lab: str | None = None) -> NetworkReport:
     """네트워크 하나를 읽어 요약, 엔드포인트, IPAM, 옵션, 구성도를 만든다. 엔진은 읽기만 한다.
 
-    ``endpoints``: ``"book"`` 이면 이 책의 라벨이 붙은 컨테이너만 보여 주고(``lab`` 을 주면 그 실습만)
-    나머지는 개수만 알린다. ``"all"`` 이면 모두, ``"hide"`` 면 표를 비워 둔다.
+    ``endpoints``: ``"book"``이면 이 책의 라벨이 붙은 컨테이너만 보여 주고(``lab``을 주면 그 실습만)
+    나머지는 개수만 알린다. ``"all"``이면 모두, ``"hide"`` 면 표를 비워 둔다.
     """
     from .topology import linux_device
 
@@ -147,7 +148,7 @@ def network_report(client: Any, net: Any, *, endpoints: str = "book", lab: str |
     if endpoints == "hide":
         note = "엔드포인트는 보여 주지 않는다 (endpoints='hide')."
     elif hidden:
-        note = f"이 책의 라벨이 없는 컨테이너 {hidden}개는 숨겼다 (endpoints='all' 이면 모두 보인다)."
+        note = f"이 책의 라벨이 없는 컨테이너 {hidden}개는 숨겼다 (endpoints='all'이면 모두 보인다)."
     elif not kept:
         note = "이 네트워크에 붙은 컨테이너가 없다."
     else:
@@ -156,14 +157,14 @@ def network_report(client: Any, net: Any, *, endpoints: str = "book", lab: str |
     text_parts = [repr(summary), repr(ep_table)]
     if note:
         text_parts.append(note)
-    text_parts += [repr(ipam_table) if len(ipam_table) else f"{net.name} 의 IPAM: 주소 설정 없음", repr(opt_table)]
+    text_parts += [repr(ipam_table) if len(ipam_table) else f"{net.name}의 IPAM: 주소 설정 없음", repr(opt_table)]
     text_parts.append(repr(topo))
     html_parts = [
         _table_html(summary),
         _table_html(ep_table),
         f"<p><em>{esc(note)}</em></p>" if note else "",
-        _table_html(ipam_table) if len(ipam_table) else f"<p>{esc(net.name)} 의 IPAM: 주소 설정 없음</p>",
-        _table_html(opt_table) if len(opt_table) else f"<p>{esc(net.name)} 에는 드라이버 옵션이 없다.</p>",
+        _table_html(ipam_table) if len(ipam_table) else f"<p>{esc(net.name)}의 IPAM: 주소 설정 없음</p>",
+        _table_html(opt_table) if len(opt_table) else f"<p>{esc(net.name)}에는 드라이버 옵션이 없다.</p>",
         f'<div style="overflow-x:auto">{topo.svg()}</div>',
     ]
     return NetworkReport(
@@ -273,7 +274,7 @@ class NetworkInspector(W.VBox):
 
 
 def network_inspector(client: Any = None, **kwargs: Any) -> NetworkInspector:
-    """네트워크 탐색기를 만든다. 인자는 :class:`NetworkInspector` 와 같다."""
+    """네트워크 탐색기를 만든다. 인자는 :class:`NetworkInspector`와 같다."""
     return NetworkInspector(client, **kwargs)
 
 
@@ -320,7 +321,7 @@ def _flag_bits(flags: int) -> str:
 
 
 def vxlan_encode_text(vni_text: Any) -> Result:
-    """VNI(글자나 정수) → 8바이트 헤더. 잘못된 값이면 ``ok=False`` 와 한국어 설명."""
+    """VNI(글자나 정수) → 8바이트 헤더. 잘못된 값이면 ``ok=False``와 한국어 설명."""
     try:
         vni = vxlan.check_vni(vni_text)
     except vxlan.VxlanError as exc:
@@ -328,7 +329,7 @@ def vxlan_encode_text(vni_text: Any) -> Result:
     data = vxlan.encode(vni)
     hexed = vxlan.format_hex(data)
     lines = [
-        f"VNI {vni:,} (0x{vni:06x}) 의 VXLAN 헤더: {hexed}",
+        f"VNI {vni:,} (0x{vni:06x})의 VXLAN 헤더: {hexed}",
         f"  바이트 0 = 0x{data[0]:02x}: 플래그, I 비트(0x08)만 켜져 있다",
         "  바이트 1–3 = 00 00 00: 예약",
         f"  바이트 4–6 = {vxlan.format_hex(data[4:7])}: VNI (네트워크 바이트 순서, 큰 자리부터)",
@@ -336,7 +337,7 @@ def vxlan_encode_text(vni_text: Any) -> Result:
     ]
     if vni < vxlan.DOCKER_VNI_START:
         lines.append(
-            f"  참고: 도커 스웜은 VNI 를 {vxlan.DOCKER_VNI_START} 부터 자동으로 고른다. "
+            f"  참고: 도커 스웜은 VNI를 {vxlan.DOCKER_VNI_START}부터 자동으로 고른다. "
             "그보다 작은 값은 직접 정한 VXLAN 에서나 보인다."
         )
     html_out = (
@@ -347,7 +348,7 @@ def vxlan_encode_text(vni_text: Any) -> Result:
 
 
 def vxlan_decode_text(hex_text: str) -> Result:
-    """16진수 8바이트 → 플래그와 VNI. 잘못된 값이면 ``ok=False`` 와 한국어 설명."""
+    """16진수 8바이트 → 플래그와 VNI. 잘못된 값이면 ``ok=False``와 한국어 설명."""
     try:
         header = vxlan.decode(hex_text)
     except vxlan.VxlanError as exc:
@@ -369,7 +370,7 @@ def mtu_text(underlay_mtu: Any = 1500, *, ipv6: bool = False) -> Result:
         mtu = int(underlay_mtu)
         inner = vxlan.overlay_mtu(mtu, ipv6=ipv6)
     except (TypeError, ValueError) as exc:
-        message = str(exc) if isinstance(exc, vxlan.VxlanError) else f"MTU 는 정수여야 한다: {underlay_mtu!r}"
+        message = str(exc) if isinstance(exc, vxlan.VxlanError) else f"MTU는 정수여야 한다: {underlay_mtu!r}"
         return Result(False, f"오류: {message}", f'<div style="{_ERR}">오류: {esc(message)}</div>')
     layers = vxlan.overhead_layers(ipv6=ipv6)
     table = show.Table(
@@ -461,9 +462,9 @@ STAGES = (
 class InboundModel:
     """게시한 포트로 들어오는 요청 하나의 경로를 정하는 값들.
 
-    ``scenario`` 는 ``"external"``(다른 기계가 호스트 주소로 접속, 커널의 DNAT 이 처리) 또는
-    ``"local"``(호스트 자신이 127.0.0.1 로 접속, 사용자 공간의 docker-proxy 가 처리)이다.
-    규칙 문자열은 ``iptables -S`` 의 한 줄이다. 비어 있으면 "찾지 못했다"고 설명한다.
+    ``scenario``는 ``"external"``(다른 기계가 호스트 주소로 접속, 커널의 DNAT이 처리) 또는
+    ``"local"``(호스트 자신이 127.0.0.1로 접속, 사용자 공간의 docker-proxy가 처리)이다.
+    규칙 문자열은 ``iptables -S``의 한 줄이다. 비어 있으면 "찾지 못했다"고 설명한다.
     """
 
     scenario: str = "external"
@@ -477,7 +478,7 @@ class InboundModel:
     container: str = "web"
     container_ip: str = "172.18.0.2"
     container_port: int = 80
-    container_mac: str = "5a:3c:9e:41:07:d2"  # 28.0 부터 무작위 (그 전에는 02:42 + IP)
+    container_mac: str = "5a:3c:9e:41:07:d2"  # 28.0부터 무작위 (그 전에는 02:42 + IP)
     network: str = "appnet"
     bridge: str = "br-3f2a1b0c9d8e"
     gateway: str = "172.18.0.1"
@@ -486,7 +487,7 @@ class InboundModel:
     output_rule: str = "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER"
     dnat_rule: str = ""
     forward_rules: tuple[str, ...] = ()
-    docker_user_rules: tuple[str, ...] = ()  # 28.2.2 부터 비어 있다 (그 전에는 "-j RETURN" 한 줄)
+    docker_user_rules: tuple[str, ...] = ()  # 28.2.2부터 비어 있다 (그 전에는 "-j RETURN" 한 줄)
     drop_rule: str = ""  # 28: 게시하지 않은 포트를 막는 브리지별 DROP (filter DOCKER)
     accept_rule: str = ""
     masquerade_rule: str = ""
@@ -496,7 +497,7 @@ class InboundModel:
 
     def __post_init__(self) -> None:
         if self.scenario not in ("external", "local"):
-            raise ValueError(f"scenario 는 'external' 이나 'local' 이다: {self.scenario!r}")
+            raise ValueError(f"scenario는 'external'이나 'local'이다: {self.scenario!r}")
 
 
 def example_model(scenario: str = "external", **overrides: Any) -> InboundModel:
@@ -542,7 +543,7 @@ def example_model(scenario: str = "external", **overrides: Any) -> InboundModel:
 class Step:
     """경로의 한 단계."""
 
-    stage: str  # STAGES 의 열쇠
+    stage: str  # STAGES의 열쇠
     title: str
     packet: str  # 이 단계에서 패킷의 모양 (출발지 → 목적지)
     rule: str  # 관련 규칙이나 명령 (없으면 "")
@@ -557,23 +558,23 @@ def _missing(what: str) -> str:
 
 
 def _docker_chain_step(m: InboundModel, client: str, target: str) -> Step:
-    """filter 표에서 게시된 포트를 허용하는 단계. 엔진 28 의 체인 구조와 그 전 구조를 모델의 규칙으로 가른다."""
+    """filter 표에서 게시된 포트를 허용하는 단계. 엔진 28의 체인 구조와 그 전 구조를 모델의 규칙으로 가른다."""
     other = tuple(r for r in m.forward_rules if "DOCKER-USER" not in r)
     rules = other + ((m.accept_rule,) if m.accept_rule else ()) + ((m.drop_rule,) if m.drop_rule else ())
     if any("DOCKER-FORWARD" in r for r in m.forward_rules):
         text = (
-            "도커의 전달 규칙은 모두 DOCKER-FORWARD 아래에 있다(엔진 28). DOCKER-CT 는 이미 맺어진 연결의 "
+            "도커의 전달 규칙은 모두 DOCKER-FORWARD 아래에 있다(엔진 28). DOCKER-CT는 이미 맺어진 연결의 "
             "답장만 들여보내므로 새 연결은 지나친다. 격리 체인(DOCKER-ISOLATION-STAGE-1)은 도커 브리지에서 다른 "
-            "브리지로 가는 패킷만 보므로 통과한다. DOCKER-BRIDGE 가 이 브리지로 나가는 패킷을 filter 의 DOCKER "
+            "브리지로 가는 패킷만 보므로 통과한다. DOCKER-BRIDGE가 이 브리지로 나가는 패킷을 filter의 DOCKER "
             "체인으로 보내고, 거기서 '이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. 게시하지 않은 "
-            "포트로 가는 새 연결은 그 아래의 브리지별 DROP 에 걸려 버려진다."
+            "포트로 가는 새 연결은 그 아래의 브리지별 DROP에 걸려 버려진다."
         )
     else:
         text = (
             "격리 체인(DOCKER-ISOLATION-STAGE-1)은 도커 브리지에서 다른 브리지로 가는 패킷만 보므로 통과한다. "
-            "새 연결이므로 ESTABLISHED 규칙에도 맞지 않고, 브리지로 나가는 패킷은 filter 의 DOCKER 체인에서 "
-            "'이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. 엔진 27 까지는 브리지별 DROP 이 없어서, "
-            "게시하지 않은 포트로 가는 패킷을 막는 것은 FORWARD 의 기본 정책(DROP)이었다."
+            "새 연결이므로 ESTABLISHED 규칙에도 맞지 않고, 브리지로 나가는 패킷은 filter의 DOCKER 체인에서 "
+            "'이 컨테이너의 이 포트'를 허용하는 규칙에 맞아 ACCEPT 된다. 엔진 27까지는 브리지별 DROP이 없어서, "
+            "게시하지 않은 포트로 가는 패킷을 막는 것은 FORWARD의 기본 정책(DROP)이었다."
         )
     return Step(
         "netfilter",
@@ -599,11 +600,11 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             f"{client} → {published} ({m.proto.upper()} SYN)",
             "",
             f"다른 기계의 클라이언트는 컨테이너 주소({m.container_ip})를 모른다. 알고 있는 것은 호스트의 주소와 "
-            f"게시된 포트({m.host_port})뿐이다. 첫 패킷은 연결을 여는 SYN 이다.",
+            f"게시된 포트({m.host_port})뿐이다. 첫 패킷은 연결을 여는 SYN이다.",
         ),
         Step(
             "host",
-            f"호스트의 {m.host_if} 에 도착한다",
+            f"호스트의 {m.host_if}에 도착한다",
             f"{client} → {published}",
             "",
             "패킷은 호스트의 네트워크 네임스페이스(init netns)에 있는 "
@@ -615,7 +616,7 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             "연결 추적(conntrack)이 새 연결을 적는다",
             f"{client} → {published} [conntrack: NEW]",
             "conntrack -L -p tcp --dport " + str(m.host_port),
-            "PREROUTING 훅에서 conntrack 이 이 패킷을 어떤 연결에도 속하지 않는 새 연결(NEW)로 적는다. "
+            "PREROUTING 훅에서 conntrack이 이 패킷을 어떤 연결에도 속하지 않는 새 연결(NEW)로 적는다. "
             "nat 테이블의 규칙은 연결의 첫 패킷에만 적용되고, 같은 연결의 나머지 패킷은 conntrack 항목에 "
             "기록된 변환을 그대로 따른다. 그래서 규칙을 바꿔도 이미 열린 연결에는 영향이 없다.",
         ),
@@ -623,29 +624,29 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             "netfilter",
             "nat PREROUTING: 목적지가 호스트 자신이면 DOCKER 체인으로",
             f"{client} → {published}",
-            m.prerouting_rule or _missing("PREROUTING 의 DOCKER 점프"),
-            "addrtype --dst-type LOCAL 은 '목적지 주소가 이 호스트의 주소 중 하나'라는 조건이다. "
+            m.prerouting_rule or _missing("PREROUTING의 DOCKER 점프"),
+            "addrtype --dst-type LOCAL은 '목적지 주소가 이 호스트의 주소 중 하나'라는 조건이다. "
             "호스트의 어느 주소로 들어왔든 게시된 포트는 도커가 관리하는 DOCKER 체인에서 판단한다.",
         ),
         Step(
             "netfilter",
-            "nat DOCKER: DNAT 으로 목적지를 컨테이너로 바꾼다",
+            "nat DOCKER: DNAT으로 목적지를 컨테이너로 바꾼다",
             f"{client} → {target}  (목적지가 바뀌었다)",
             m.dnat_rule or _missing("DNAT"),
-            f"이 규칙이 포트 게시의 핵심이다. 목적지를 {published} 에서 {target} 으로 바꾼다. "
-            f"conntrack 은 답장 방향을 '{target} → {client}' 라는 모양으로 기억해 두었다가, 답장의 출발지를 원래 "
-            f"주소({published})로 되돌린다. '! -i {m.bridge}' 는 같은 브리지 안에서 온 패킷은 "
+            f"이 규칙이 포트 게시의 핵심이다. 목적지를 {published}에서 {josa(target, '으로')} 바꾼다. "
+            f"conntrack은 답장 방향을 '{target} → {client}'라는 모양으로 기억해 두었다가, 답장의 출발지를 원래 "
+            f"주소({published})로 되돌린다. '! -i {m.bridge}'는 같은 브리지 안에서 온 패킷은 "
             "이 규칙에서 뺀다는 뜻이다."
-            + ("" if m.bind_ip == "0.0.0.0" else f" '-d {m.bind_ip}/32' 는 그 주소로 온 패킷만 바꾼다는 뜻이다."),
+            + ("" if m.bind_ip == "0.0.0.0" else f" '-d {m.bind_ip}/32'는 그 주소로 온 패킷만 바꾼다는 뜻이다."),
         ),
         Step(
             "host",
             "라우팅 결정: 호스트로 들어갈까, 전달할까",
             f"{client} → {target}",
             f"ip route get {m.container_ip}  →  dev {m.bridge}",
-            f"DNAT 이 라우팅보다 먼저 일어났으므로 커널은 바뀐 목적지 주소({m.container_ip})로 길을 찾는다. "
-            f"그 주소는 호스트 자신의 주소가 아니고 {m.bridge} 에 직접 붙은 서브넷 안에 있으므로, "
-            "패킷은 INPUT 이 아니라 FORWARD 경로를 탄다. 그래서 net.ipv4.ip_forward=1 이 필요하고 도커가 켠다.",
+            f"DNAT이 라우팅보다 먼저 일어났으므로 커널은 바뀐 목적지 주소({m.container_ip})로 길을 찾는다. "
+            f"그 주소는 호스트 자신의 주소가 아니고 {m.bridge}에 직접 붙은 서브넷 안에 있으므로, "
+            "패킷은 INPUT이 아니라 FORWARD 경로를 탄다. 그래서 net.ipv4.ip_forward=1이 필요하고 도커가 켠다.",
         ),
         Step(
             "netfilter",
@@ -653,15 +654,15 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             f"{client} → {target}",
             "\n".join(tuple(r for r in m.forward_rules if "DOCKER-USER" in r) + m.docker_user_rules)
             or _missing("DOCKER-USER"),
-            "FORWARD 체인의 첫 규칙은 DOCKER-USER 로 점프한다. 도커는 이 체인에 규칙을 넣지 않으므로"
+            "FORWARD 체인의 첫 규칙은 DOCKER-USER로 점프한다. 도커는 이 체인에 규칙을 넣지 않으므로"
             + (
                 "(28.2.2 전의 엔진이 넣던 '-j RETURN' 한 줄이 남아 있다. 있으나 없으나 결과는 같다)"
                 if any(r.endswith("-j RETURN") for r in m.docker_user_rules)
-                else "(비어 있으면 체인 끝에서 FORWARD 로 돌아간다)"
+                else "(비어 있으면 체인 끝에서 FORWARD로 돌아간다)"
             )
             + ", 게시한 포트에 접근 제어를 더하려면 여기에 규칙을 넣는다. 목적지는 이미 컨테이너 주소로 "
-            f"바뀌었으므로 '--dport {m.host_port}' 가 아니라 '--dport {m.container_port}' 나 "
-            "'-m conntrack --ctorigdstport' 로 맞춰야 한다는 점이 흔한 함정이다.",
+            f"바뀌었으므로 '--dport {m.host_port}'가 아니라 '--dport {m.container_port}'나 "
+            "'-m conntrack --ctorigdstport'로 맞춰야 한다는 점이 흔한 함정이다.",
         ),
         _docker_chain_step(m, client, target),
         Step(
@@ -669,7 +670,7 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             "nat POSTROUTING: 출발지는 바꾸지 않는다",
             f"{client} → {target}",
             m.masquerade_rule or _missing("MASQUERADE"),
-            f"MASQUERADE 는 컨테이너 서브넷에서 나가는 패킷의 규칙이다. 이 패킷의 출발지는 바깥 클라이언트"
+            f"MASQUERADE는 컨테이너 서브넷에서 나가는 패킷의 규칙이다. 이 패킷의 출발지는 바깥 클라이언트"
             f"({m.client_ip})이므로 맞지 않는다. 그래서 컨테이너는 클라이언트의 진짜 주소를 본다.",
         ),
         Step(
@@ -677,27 +678,27 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             f"리눅스 브리지({m.bridge})가 포트를 고른다",
             f"{client} → {target}  (목적지 MAC {m.container_mac})",
             f"bridge fdb show br {m.bridge}",
-            f"호스트는 브리지 주소({m.gateway})를 가진 이웃으로서 ARP 로 {m.container_ip} 의 MAC({m.container_mac})을 "
-            f"알아내 프레임을 만든다. 브리지는 포워딩 데이터베이스(FDB)에서 그 MAC 이 {m.host_veth} 포트 뒤에 "
+            f"호스트는 브리지 주소({m.gateway})를 가진 이웃으로서 ARP로 {m.container_ip}의 MAC({m.container_mac})을 "
+            f"알아내 프레임을 만든다. 브리지는 포워딩 데이터베이스(FDB)에서 그 MAC이 {m.host_veth} 포트 뒤에 "
             "있다는 것을 찾아 그 포트로만 내보낸다.",
         ),
         Step(
             "veth",
             f"veth 쌍: {m.host_veth} → 컨테이너의 eth0",
             f"{client} → {target}",
-            f"ip -o link show dev {m.host_veth}   (eth0@ifN 의 짝)",
-            f"호스트 쪽 끝은 {m.host_veth} 이고, 짝은 컨테이너 {m.container} 의 네트워크 네임스페이스 안에서 "
-            "eth0 이라는 이름을 가진다. 한쪽 끝으로 보낸 프레임은 다른 끝에서 받은 것처럼 나타난다. "
+            f"ip -o link show dev {m.host_veth}   (eth0@ifN의 짝)",
+            f"호스트 쪽 끝은 {m.host_veth}이고, 짝은 컨테이너 {m.container}의 네트워크 네임스페이스 안에서 "
+            "eth0이라는 이름을 가진다. 한쪽 끝으로 보낸 프레임은 다른 끝에서 받은 것처럼 나타난다. "
             "이 순간 패킷은 네임스페이스를 건넌다.",
         ),
         Step(
             "container",
-            f"컨테이너 {m.container} 의 eth0 에서 소켓이 받는다",
+            f"컨테이너 {m.container}의 eth0에서 소켓이 받는다",
             f"{client} → {target}",
             f"ss -ltn 'sport = :{m.container_port}'   (컨테이너 안)",
             f"컨테이너 안의 서버는 {m.container_port} 번 포트에서 연결을 받는다. 서버가 보는 상대 주소는 "
             f"클라이언트의 주소 그대로({client})다. 답장은 컨테이너의 기본 게이트웨이({m.gateway})로 나가고, "
-            f"호스트의 conntrack 이 출발지를 원래 주소({published})로 되돌려 클라이언트에게는 처음 접속한 주소에서 "
+            f"호스트의 conntrack이 출발지를 원래 주소({published})로 되돌려 클라이언트에게는 처음 접속한 주소에서 "
             "답이 온 것처럼 보인다.",
         ),
     ]
@@ -708,7 +709,7 @@ def _local_steps(m: InboundModel, published: str, target: str) -> list[Step]:
     return [
         Step(
             "client",
-            "호스트의 프로그램이 127.0.0.1 로 연결을 연다",
+            "호스트의 프로그램이 127.0.0.1로 연결을 연다",
             f"127.0.0.1:{m.client_port} → {published}",
             f"curl http://{published}/",
             "엔진 호스트 자신에서 curl 같은 프로그램이 루프백 주소로 게시된 포트에 접속한다. "
@@ -718,65 +719,65 @@ def _local_steps(m: InboundModel, published: str, target: str) -> list[Step]:
             "netfilter",
             "nat OUTPUT: 루프백 목적지는 DOCKER 체인에 가지 않는다",
             f"127.0.0.1:{m.client_port} → {published}",
-            m.output_rule or _missing("OUTPUT 의 DOCKER 점프"),
-            "호스트가 스스로 만든 패킷은 PREROUTING 이 아니라 OUTPUT 훅을 지난다. 여기의 점프 규칙에는 "
-            "'! -d 127.0.0.0/8' 이 붙어 있어 루프백 목적지는 DOCKER 체인의 DNAT 을 받지 않는다. 루프백 패킷은 "
+            m.output_rule or _missing("OUTPUT의 DOCKER 점프"),
+            "호스트가 스스로 만든 패킷은 PREROUTING이 아니라 OUTPUT 훅을 지난다. 여기의 점프 규칙에는 "
+            "'! -d 127.0.0.0/8'이 붙어 있어 루프백 목적지는 DOCKER 체인의 DNAT을 받지 않는다. 루프백 패킷은 "
             "lo 밖으로 라우팅될 수 없기 때문에, 목적지를 컨테이너로 바꿔도 브리지로 보낼 수 없다.",
         ),
         Step(
             "proxy",
-            "docker-proxy 가 포트를 듣고 있다가 받는다",
+            "docker-proxy가 포트를 듣고 있다가 받는다",
             f"127.0.0.1:{m.client_port} → {published}  (첫 번째 연결, 여기서 끝난다)",
             proxy,
-            "DNAT 이 없으므로 패킷은 호스트 자신에게 배달되고, 그 포트를 듣고 있는 사용자 공간 프로세스 "
-            "docker-proxy 가 연결을 받는다. 엔진은 포트를 게시할 때 이 프록시를 함께 띄운다 "
-            "(데몬 설정 userland-proxy 가 켜져 있을 때, 기본값).",
+            "DNAT이 없으므로 패킷은 호스트 자신에게 배달되고, 그 포트를 듣고 있는 사용자 공간 프로세스 "
+            "docker-proxy가 연결을 받는다. 엔진은 포트를 게시할 때 이 프록시를 함께 띄운다 "
+            "(데몬 설정 userland-proxy가 켜져 있을 때, 기본값).",
         ),
         Step(
             "proxy",
-            "docker-proxy 가 컨테이너로 새 연결을 연다",
+            "docker-proxy가 컨테이너로 새 연결을 연다",
             f"{m.gateway}:<임시 포트> → {target}  (두 번째 연결)",
-            m.proxy_command or "(docker-proxy 프로세스를 찾지 못했다: userland-proxy 가 꺼진 엔진일 수 있다)",
+            m.proxy_command or "(docker-proxy 프로세스를 찾지 못했다: userland-proxy가 꺼진 엔진일 수 있다)",
             f"프록시는 받은 연결의 바이트를 컨테이너와의 새 연결로 옮겨 준다. 새 연결의 출발지는 브리지에 붙은 "
             f"호스트 주소({m.gateway})다. 연결이 둘로 나뉘므로 컨테이너는 원래 클라이언트(127.0.0.1)를 볼 수 없다.",
         ),
         Step(
             "host",
-            "호스트가 만든 패킷: FORWARD 가 아니라 OUTPUT 경로",
+            "호스트가 만든 패킷: FORWARD가 아니라 OUTPUT 경로",
             f"{m.gateway} → {target}",
             f"ip route get {m.container_ip}  →  dev {m.bridge} src {m.gateway}",
-            "이 패킷은 호스트의 프로세스가 보낸 것이라 filter OUTPUT 을 지난다. FORWARD 를 지나지 않으므로 "
-            "DOCKER-USER 에 넣은 규칙은 이 경로에 적용되지 않는다. 접근 제어를 DOCKER-USER 에 둘 때 잊기 쉬운 점이다.",
+            "이 패킷은 호스트의 프로세스가 보낸 것이라 filter OUTPUT을 지난다. FORWARD를 지나지 않으므로 "
+            "DOCKER-USER에 넣은 규칙은 이 경로에 적용되지 않는다. 접근 제어를 DOCKER-USER에 둘 때 잊기 쉬운 점이다.",
         ),
         Step(
             "bridge",
             f"리눅스 브리지({m.bridge})가 포트를 고른다",
             f"{m.gateway} → {target}  (목적지 MAC {m.container_mac})",
             f"bridge fdb show br {m.bridge}",
-            f"호스트는 ARP 로 {m.container_ip} 의 MAC({m.container_mac})을 알아내고, 브리지는 FDB 에서 "
-            f"그 MAC 이 {m.host_veth} 포트 뒤에 있음을 찾아 그쪽으로 내보낸다.",
+            f"호스트는 ARP로 {m.container_ip}의 MAC({m.container_mac})을 알아내고, 브리지는 FDB에서 "
+            f"그 MAC이 {m.host_veth} 포트 뒤에 있음을 찾아 그쪽으로 내보낸다.",
         ),
         Step(
             "veth",
             f"veth 쌍: {m.host_veth} → 컨테이너의 eth0",
             f"{m.gateway} → {target}",
             f"ip -o link show dev {m.host_veth}",
-            f"호스트 쪽 끝({m.host_veth})으로 들어간 프레임은 컨테이너 {m.container} 의 네임스페이스에 있는 "
-            "eth0 에서 나온다.",
+            f"호스트 쪽 끝({m.host_veth})으로 들어간 프레임은 컨테이너 {m.container}의 네임스페이스에 있는 "
+            "eth0에서 나온다.",
         ),
         Step(
             "container",
-            f"컨테이너 {m.container} 의 eth0 에서 소켓이 받는다",
+            f"컨테이너 {m.container}의 eth0에서 소켓이 받는다",
             f"{m.gateway} → {target}",
             f"ss -ltn 'sport = :{m.container_port}'   (컨테이너 안)",
-            f"서버가 보는 상대 주소는 127.0.0.1 이 아니라 브리지의 게이트웨이 주소({m.gateway})다. 답장은 프록시로 "
-            "돌아가고, 프록시가 첫 번째 연결로 옮겨 curl 에게 전한다.",
+            f"서버가 보는 상대 주소는 127.0.0.1이 아니라 브리지의 게이트웨이 주소({m.gateway})다. 답장은 프록시로 "
+            "돌아가고, 프록시가 첫 번째 연결로 옮겨 curl에게 전한다.",
         ),
     ]
 
 
 def walk_text(model: InboundModel, steps: Sequence[Step] | None = None) -> str:
-    """모든 단계를 글자로. 책과 nbval 이 비교하기 좋은 형태다."""
+    """모든 단계를 글자로. 책과 nbval이 비교하기 좋은 형태다."""
     steps = list(steps) if steps is not None else inbound_steps(model)
     lines = [
         f"경로: {'바깥 → 게시된 포트 (DNAT)' if model.scenario == 'external' else '호스트 → 127.0.0.1 (docker-proxy)'}"
@@ -847,8 +848,8 @@ class PacketWalker(W.VBox):
         self.next_button = W.Button(description="다음 ▶", tooltip="다음 단계 (커널 필요)")
         self.pages = W.Stack([W.HTML(step_html(self.model, i, self.steps)) for i in range(count)], selected_index=0)
         header = W.HTML(
-            f"<b>패킷 경로 따라가기</b>: {esc(self.model.container)} 의 {self.model.container_port}/{self.model.proto} "
-            f"({esc(self.model.bind_ip)}:{self.model.host_port} 에 게시) "
+            f"<b>패킷 경로 따라가기</b>: {esc(self.model.container)}의 {self.model.container_port}/{self.model.proto} "
+            f"({esc(self.model.bind_ip)}:{self.model.host_port}에 게시) "
             f"<span style='color:#475569'>[{esc(self.model.source)}]</span>"
         )
         super().__init__([header, self.stepper, W.HBox([self.prev_button, self.next_button]), self.pages])
@@ -878,7 +879,7 @@ class PacketWalker(W.VBox):
 
 
 def packet_walker(model: InboundModel | None = None) -> PacketWalker:
-    """패킷 경로 따라가기를 만든다. 모델이 없으면 :func:`example_model` 을 쓴다."""
+    """패킷 경로 따라가기를 만든다. 모델이 없으면 :func:`example_model`을 쓴다."""
     return PacketWalker(model)
 
 
@@ -893,7 +894,7 @@ def _first(lines: Iterable[str], *needles: str) -> str:
 
 
 def _forward_rule_on_path(rule: str, bridge: str) -> bool:
-    """FORWARD 에서 이 브리지로 가는 새 연결이 지나는 규칙인지 (엔진 28 의 DOCKER-FORWARD 구조와 그 전 구조)."""
+    """FORWARD에서 이 브리지로 가는 새 연결이 지나는 규칙인지 (엔진 28의 DOCKER-FORWARD 구조와 그 전 구조)."""
     chains = ("-A FORWARD ", "-A DOCKER-FORWARD ", "-A DOCKER-CT ", "-A DOCKER-BRIDGE ")
     if not rule.startswith(chains):
         return False
@@ -912,18 +913,20 @@ def inbound_model_from_container(
 ) -> InboundModel:
     """실습 컨테이너 하나와 그 게시 포트에서 모델을 채운다 (엔진 호스트는 읽기만 한다).
 
-    주소, MAC, 브리지, 호스트 쪽 veth 는 엔진과 호스트에서, 규칙은 ``iptables -S`` 에서 읽는다.
-    127.0.0.1 에 게시했으면 ``local`` 시나리오(docker-proxy), 아니면 ``external`` 시나리오다.
-    ``external`` 의 바깥 클라이언트 주소는 설명용 값(문서용 주소 198.51.100.0/24)이다.
+    주소, MAC, 브리지, 호스트 쪽 veth는 엔진과 호스트에서, 규칙은 ``iptables -S``에서 읽는다.
+    127.0.0.1에 게시했으면 ``local`` 시나리오(docker-proxy), 아니면 ``external`` 시나리오다.
+    ``external``의 바깥 클라이언트 주소는 설명용 값(문서용 주소 198.51.100.0/24)이다.
     """
     from .topology import linux_device
 
     container.reload()
     key = f"{port}/{proto}"
     bindings = (container.attrs["NetworkSettings"].get("Ports") or {}).get(key) or []
-    bindings = [b for b in bindings if ":" not in b.get("HostIp", "")]  # IPv4 만
+    bindings = [b for b in bindings if ":" not in b.get("HostIp", "")]  # IPv4만
     if not bindings:
-        raise ValueError(f"{container.name} 의 포트 {key} 는 게시되어 있지 않다 (-p 로 게시한 포트만 따라갈 수 있다).")
+        raise ValueError(
+            f"{container.name}의 포트 {josa(key, '는')} 게시되어 있지 않다 (-p로 게시한 포트만 따라갈 수 있다)."
+        )
     bind_ip = bindings[0].get("HostIp") or "0.0.0.0"
     host_port = int(bindings[0]["HostPort"])
     nets = container.attrs["NetworkSettings"]["Networks"]
@@ -932,7 +935,7 @@ def inbound_model_from_container(
     net = lab.client.networks.get(settings["NetworkID"])
     if net.attrs.get("Driver") != "bridge":
         raise ValueError(
-            f"네트워크 {net_name} 는 브리지 네트워크가 아니다: 이 경로는 브리지 드라이버의 포트 게시만 다룬다."
+            f"네트워크 {josa(net_name, '는')} 브리지 네트워크가 아니다: 이 경로는 브리지 드라이버의 포트 게시만 다룬다."
         )
     bridge = linux_device(net)
     ip = settings["IPAddress"]

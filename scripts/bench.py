@@ -1,4 +1,4 @@
-"""시간 측정 (``make bench``): 테스트가 아니라 기록이다. 결과는 표로 출력하고 _build/bench.json 에 남긴다."""
+"""시간 측정 (``make bench``): 테스트가 아니라 기록이다. 결과는 표로 출력하고 _build/bench.json에 남긴다."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def timed(label: str, fn, results: dict[str, float]) -> None:
 def run_notebook(relative: str, *, keep_labhost: bool = False) -> None:
     """노트북 하나를 처음부터 끝까지 실행한다 (저장하지 않는다: ``refresh.py --dry-run``).
 
-    ``keep_labhost`` 면 ``make test`` 처럼 랩 호스트를 노트북 사이에서 다시 쓴다(``NETLAB_LABHOST_KEEP=1``).
+    ``keep_labhost`` 면 ``make test``처럼 랩 호스트를 노트북 사이에서 다시 쓴다(``NETLAB_LABHOST_KEEP=1``).
     """
     env = {**os.environ, "NETLAB_LABHOST_KEEP": "1"} if keep_labhost else None
     subprocess.run(
@@ -73,7 +73,7 @@ def bench_cluster(results: dict[str, float]) -> None:
     guest = netlab.lab("test", summary=False, echo=False)
     joined: list[Cluster] = []
     timed("붙기 (attach, 도구 상자 셋)", lambda: joined.append(attach.attach(guest, engines, progress=False)), results)
-    timed("떠나기 (attach 의 down)", lambda: joined[0].down(quiet=True), results)
+    timed("떠나기 (attach의 down)", lambda: joined[0].down(quiet=True), results)
     timed("클러스터 내리기", lambda: made[0].down(quiet=True), results)
     guest.cleanup(quiet=True)
     owner.cleanup(quiet=True)
@@ -100,19 +100,19 @@ def bench_labhost(results: dict[str, float]) -> None:
         lambda: host.client.containers.run(netlab.LAB_IMAGE, ["true"], remove=True, network_mode="none"),
         results,
     )
-    # 손님 안에서 명령 하나의 값: exec 마다 runc 를 띄우는 길과, 떠 있는 셸 세션에 보내는 길 (netlab.shell_session)
+    # 손님 안에서 명령 하나의 값: exec마다 runc를 띄우는 길과, 떠 있는 셸 세션에 보내는 길 (netlab.shell_session)
     from netlab.lab import container_sh
     from netlab.shell_session import ShellSession
 
     guest_lab = netlab.lab("test", engine=host.client, summary=False, echo=False)
     toolbox = guest_lab.host.container
-    timed("손님 도구 상자에서 exec 로 명령 하나 (true)", lambda: container_sh(toolbox, "true"), results)
+    timed("손님 도구 상자에서 exec로 명령 하나 (true)", lambda: container_sh(toolbox, "true"), results)
     with ShellSession(toolbox) as session:
         session.sh("true")  # 세션을 띄우는 값은 빼고 잰다
         timed("같은 도구 상자의 셸 세션에서 명령 하나 (true)", lambda: session.sh("true"), results)
     guest_lab.cleanup(quiet=True)
     timed("실습 7(랩 호스트) 전체 실행", lambda: run_notebook("labs/07-kernel-lab-host.ipynb"), results)
-    host = labhost.LabHost.up(progress=quiet)  # 실습 7 의 마지막 셀이 내렸다
+    host = labhost.LabHost.up(progress=quiet)  # 실습 7의 마지막 셀이 내렸다
     timed("둘째 손님 부팅 (첫 손님은 떠 있을 때)", lambda: host.add_guests(2, progress=quiet), results)
     timed("손님 둘의 스웜 만들기", lambda: host.form_swarm(2, progress=quiet), results)
     host.down()
@@ -136,7 +136,7 @@ def bench_labhost(results: dict[str, float]) -> None:
 
 
 def main() -> int:
-    """``python scripts/bench.py labhost`` 는 랩 호스트 부분만 잰다(약 20분). 인자가 없으면 전부다."""
+    """``python scripts/bench.py labhost``는 랩 호스트 부분만 잰다(약 20분). 인자가 없으면 전부다."""
     results: dict[str, float] = {}
     if sys.argv[1:] == ["labhost"]:
         bench_labhost(results)

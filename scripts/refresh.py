@@ -1,6 +1,6 @@
 """노트북을 실제 엔진에서 다시 실행해 저장된 출력을 새로 만든다 (``make refresh``).
 
-저장된 출력은 책에 실리는 실행 기록이고 nbval 이 비교하는 기준이다. 손으로 고치지 않고
+저장된 출력은 책에 실리는 실행 기록이고 nbval이 비교하는 기준이다. 손으로 고치지 않고
 언제나 이 스크립트로 만든다. 셀 하나라도 실패하면 파일을 덮어쓰지 않는다.
 
 노트북은 한 번에 하나만 실행한다(``NETLAB_ENGINE_LOCK`` 파일에 잠금). 호스트를 보는 셀(``iptables -S``,
@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 
 
 def refresh(path: Path, *, write: bool = True) -> None:
-    """노트북을 실행하고, ``write`` 면 출력과 함께 저장한다 (``--dry-run`` 은 실행만 한다)."""
+    """노트북을 실행하고, ``write`` 면 출력과 함께 저장한다 (``--dry-run``은 실행만 한다)."""
     lock = open(os.environ.get("NETLAB_ENGINE_LOCK", "/tmp/netlab-engine.lock"), "w")
     waited = time.monotonic()
     fcntl.flock(lock, fcntl.LOCK_EX)

@@ -1,12 +1,12 @@
-"""경합을 찾는 반복 실행 (``make soak``): 바쁜 기계에서 노트북을 여러 번 nbval 로 돌린다.
+"""경합을 찾는 반복 실행 (``make soak``): 바쁜 기계에서 노트북을 여러 번 nbval로 돌린다.
 
 한가한 기계에서 통과하는 셀도 두 코어가 모두 바쁘면 실패할 수 있다. 스웜의 가십, 매니저의 할당기,
-서버의 기동이 늦어지기 때문이다. 이 스크립트는 코어마다 하나씩 CPU 를 태우는 프로세스를 띄워 두고,
+서버의 기동이 늦어지기 때문이다. 이 스크립트는 코어마다 하나씩 CPU를 태우는 프로세스를 띄워 두고,
 고른 노트북을 차례로 ``ROUNDS`` 번 돌린 뒤 노트북마다 실행 수, 실패 수, 가장 느린 실행을 표로 보여 준다.
 
-- 테스트가 아니라 검사 도구다. ``make test`` 에 들어 있지 않다 (다섯 바퀴에 한 시간 반쯤 걸린다).
-- 부하 프로세스는 부모가 사라지면 스스로 끝난다: 이 스크립트가 ``kill -9`` 로 죽어도 남지 않는다.
-- 중간에 멈추면(Ctrl-C, SIGTERM) 돌던 nbval 을 끝내고, 돈 노트북의 실습 자원을 라벨로 지운다.
+- 테스트가 아니라 검사 도구다. ``make test``에 들어 있지 않다 (다섯 바퀴에 한 시간 반쯤 걸린다).
+- 부하 프로세스는 부모가 사라지면 스스로 끝난다: 이 스크립트가 ``kill -9``로 죽어도 남지 않는다.
+- 중간에 멈추면(Ctrl-C, SIGTERM) 돌던 nbval을 끝내고, 돈 노트북의 실습 자원을 라벨로 지운다.
   독자의 다른 실습이나 자원은 건드리지 않는다.
 
     python scripts/soak.py [--rounds 5] [--no-load] [노트북 ...]
@@ -41,7 +41,7 @@ DEFAULT_NOTEBOOKS = [
     "labs/05-multihost-bridge.ipynb",
 ]
 NBVAL = ["--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--nbval-cell-timeout=300"]
-#: 부하 프로세스: 부모(이 스크립트)가 살아 있는 동안만 CPU 를 태운다.
+#: 부하 프로세스: 부모(이 스크립트)가 살아 있는 동안만 CPU를 태운다.
 BURN = """\
 import os, time
 parent = os.getppid()
@@ -62,7 +62,7 @@ class Record:
 
 
 def lab_name(notebook: Path) -> str | None:
-    """노트북의 첫 ``netlab.lab("이름")`` 에서 실습 이름을 읽는다 (중단 뒤 정리할 범위)."""
+    """노트북의 첫 ``netlab.lab("이름")``에서 실습 이름을 읽는다 (중단 뒤 정리할 범위)."""
     match = re.search(r'netlab\.lab\(\\?"([\w-]+)\\?"', notebook.read_text(encoding="utf-8"))
     return match.group(1) if match else None
 
@@ -83,7 +83,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def run_once(notebook: str) -> tuple[bool, float, list[str]]:
-    """nbval 로 한 번 돌린다: (통과했는가, 걸린 초, 실패한 셀 이름들)."""
+    """nbval로 한 번 돌린다: (통과했는가, 걸린 초, 실패한 셀 이름들)."""
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NBVAL, notebook],
@@ -130,7 +130,7 @@ def leftovers(labs: set[str]) -> list[str]:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM 도 Ctrl-C 처럼 다룬다: 정리하는 길은 하나다."""
+    """SIGTERM도 Ctrl-C처럼 다룬다: 정리하는 길은 하나다."""
     raise KeyboardInterrupt
 
 
@@ -161,7 +161,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     missing = [nb for nb in args.notebooks if not (ROOT / nb).is_file()]
     if missing or args.rounds < 1:
-        print(f"없는 노트북: {missing}" if missing else "--rounds 는 1 이상이다", file=sys.stderr)
+        print(f"없는 노트북: {missing}" if missing else "--rounds는 1 이상이다", file=sys.stderr)
         return 2
     records = [Record(nb) for nb in args.notebooks]
     labs = {name for nb in args.notebooks if (name := lab_name(ROOT / nb))}
@@ -169,7 +169,7 @@ def main(argv: list[str]) -> int:
     load = [] if args.no_load else start_load(os.cpu_count() or 2)
     started = time.monotonic()
     interrupted = False
-    print(f"부하: {'없음' if args.no_load else f'CPU 를 태우는 프로세스 {len(load)}개'}, {args.rounds}바퀴", flush=True)
+    print(f"부하: {'없음' if args.no_load else f'CPU를 태우는 프로세스 {len(load)}개'}, {args.rounds}바퀴", flush=True)
     try:
         for round_no in range(1, args.rounds + 1):
             for record in records:

@@ -1,7 +1,7 @@
 """테스트 공용 준비물.
 
 엔진이 필요한 테스트는 ``engine`` 준비물을 쓴다. 엔진이 없으면 건너뛰지 않고 실패한다:
-``make test`` 는 엔진을 띄운 뒤에 테스트를 실행하므로, 엔진이 없다는 것 자체가 고장이다.
+``make test``는 엔진을 띄운 뒤에 테스트를 실행하므로, 엔진이 없다는 것 자체가 고장이다.
 """
 
 from __future__ import annotations
@@ -23,4 +23,4 @@ def engine() -> docker.DockerClient:
     try:
         return client()
     except EngineUnavailable as exc:
-        pytest.fail(f"도커 엔진이 필요하다 (make test 가 띄운다):\n{exc}")
+        pytest.fail(f"도커 엔진이 필요하다 (make test가 띄운다):\n{exc}")

@@ -3,13 +3,16 @@ import ipaddress
 import pytest
 
 from netlab import addressing
+from netlab.korean import josa
 
 
 def test_blocks_do_not_overlap():
     seen: dict[int, str] = {}
     for lab, start in addressing.BLOCKS.items():
         for third in range(start, start + addressing.block_size(lab)):
-            assert third not in seen, f"{lab} 와 {seen.get(third)} 의 주소 블록이 172.16.{third}.0/24 에서 겹친다"
+            assert third not in seen, (
+                f"{josa(lab, '와')} {seen.get(third)}의 주소 블록이 172.16.{third}.0/24에서 겹친다"
+            )
             seen[third] = lab
     assert max(seen) <= 255
 
@@ -32,7 +35,7 @@ def test_subnet_and_host():
 def test_unknown_lab_and_bad_index_are_explained():
     with pytest.raises(addressing.UnknownLab, match="BLOCKS"):
         addressing.subnet("no-such-lab")
-    with pytest.raises(ValueError, match="0 부터 9"):
+    with pytest.raises(ValueError, match="0부터 9"):
         addressing.subnet("bridge", 10)
-    with pytest.raises(ValueError, match="0 부터 5"):
+    with pytest.raises(ValueError, match="0부터 5"):
         addressing.subnet("lab-kernel-host", 6)

@@ -1,11 +1,11 @@
-"""netlab.cluster 와 netlab.capture: 실제 엔진 위에 3노드 스웜을 세우고, 오버레이가 노드 사이로
-트래픽을 나르는지, 언더레이에서 VXLAN 이 보이는지, 내린 뒤 아무것도 남지 않는지 확인한다.
+"""netlab.cluster와 netlab.capture: 실제 엔진 위에 3노드 스웜을 세우고, 오버레이가 노드 사이로
+트래픽을 나르는지, 언더레이에서 VXLAN이 보이는지, 내린 뒤 아무것도 남지 않는지 확인한다.
 
-건너뛰는 테스트는 없다: 엔진이 없거나 노드 이미지를 만들 수 없으면 실패한다. 이 기계에는 IPVS 가
-없으므로 서비스는 DNS 라운드 로빈(dnsrr) 모드로 만든다 (VIP 모드는 IPVS 가 없으면 연결이 멈춘다).
+건너뛰는 테스트는 없다: 엔진이 없거나 노드 이미지를 만들 수 없으면 실패한다. 이 기계에는 IPVS가
+없으므로 서비스는 DNS 라운드로빈(dnsrr) 모드로 만든다 (VIP 모드는 IPVS가 없으면 연결이 멈춘다).
 
-실습 이름은 테스트용으로 등록된 ``test`` 다. ``tests/test_engine_and_lab.py`` 도 같은 이름을 쓰므로
-두 파일을 동시에(pytest -n) 돌리면 서로의 자원을 지운다. ``make test`` 처럼 차례로 돌린다.
+실습 이름은 테스트용으로 등록된 ``test`` 다. ``tests/test_engine_and_lab.py``도 같은 이름을 쓰므로
+두 파일을 동시에(pytest -n) 돌리면 서로의 자원을 지운다. ``make test``처럼 차례로 돌린다.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ OVERLAY = "nl-test-ov"
 SERVICE = "nl-test-web"
 
 
-# -- 엔진 없이: pcap 과 VXLAN 풀기 -------------------------------------------------------
+# -- 엔진 없이: pcap과 VXLAN 풀기 -------------------------------------------------------
 
 
 def _ipv4(src: str, dst: str, proto: int, payload: bytes) -> bytes:
@@ -144,7 +144,7 @@ def test_up_gives_three_ready_nodes_on_the_underlay(lab, cluster):
     for node in cluster.nodes:
         assert node.client.images.get(LAB_IMAGE).id == lab.client.images.get(LAB_IMAGE).id
         assert node.client.info()["Swarm"]["NodeAddr"] == node.ip
-    # 모든 클러스터 자원에 실습 라벨이 붙어 있다: lab.cleanup() 과 netlab clean --lab 이 그대로 지운다
+    # 모든 클러스터 자원에 실습 라벨이 붙어 있다: lab.cleanup()과 netlab clean --lab이 그대로 지운다
     flt = {"label": [f"{LABEL_LAB}={LAB}", LABEL_CLUSTER]}
     assert sorted(c.name for c in lab.client.containers.list(filters=flt)) == [f"nl-{LAB}-{n}" for n in NAMES]
     assert sorted(v.name for v in lab.client.volumes.list(filters=flt)) == [f"nl-{LAB}-{n}-docker" for n in NAMES]
@@ -178,7 +178,7 @@ def service(cluster, lab):
         SERVICE,
         networks=[OVERLAY],
         replicas=2,
-        endpoint_mode="auto",  # 이 기계에는 IPVS 가 없으므로 dnsrr 이 된다
+        endpoint_mode="auto",  # 이 기계에는 IPVS가 없으므로 dnsrr이 된다
         constraints=["node.role==worker"],
         max_per_node=1,
     )
@@ -211,7 +211,7 @@ def test_service_overlay_spans_two_nodes_and_carries_traffic(cluster, lab, servi
     assert {ip_a, ip_b} <= {lab.addr(1, n) for n in range(2, 255)}
     code, out = a.exec_run(["ping", "-c", "2", "-W", "2", ip_b])
     assert code == 0, out.decode()
-    # dnsrr: tasks.<서비스> 와 서비스 이름이 태스크 주소들로 풀린다 (VIP 없이)
+    # dnsrr: tasks.<서비스>와 서비스 이름이 태스크 주소들로 풀린다 (VIP 없이)
     code, out = b.exec_run(["dig", "+short", f"tasks.{SERVICE}"])
     assert code == 0 and sorted(out.decode().split()) == sorted([ip_a, ip_b])
     code, out = b.exec_run(["dig", "+short", SERVICE])
@@ -274,7 +274,7 @@ def test_capture_inside_a_node_sees_its_own_eth0(cluster, service):
 
 
 def _listening_tcp(node) -> list[tuple[str, int]]:
-    """노드 안에서 TCP 로 듣는 (주소, 포트): ``ss -Hltn`` 의 넷째 칸."""
+    """노드 안에서 TCP로 듣는 (주소, 포트): ``ss -Hltn``의 넷째 칸."""
     found = []
     for line in node.sh("ss -Hltn").lines():
         local = line.split()[3]
@@ -284,26 +284,26 @@ def _listening_tcp(node) -> list[tuple[str, int]]:
 
 
 def _speaks_docker_api(host, ip: str, port: int) -> bool:
-    """그 주소에 인증 없이 ``GET /version`` 을 보냈을 때 도커 API 가 답하는지 (거부, TLS 실패, 엉뚱한 답은 False)."""
+    """그 주소에 인증 없이 ``GET /version``을 보냈을 때 도커 API가 답하는지 (거부, TLS 실패, 엉뚱한 답은 False)."""
     reply = host.sh(f"curl -s --max-time 3 http://{ip}:{port}/version", timeout=10).output
     return '"ApiVersion"' in reply
 
 
 def test_no_node_engine_answers_the_docker_api_without_authentication(lab, cluster):
     host = lab.host
-    # 양성 대조: 같은 시험이 도커 API 를 알아본다 (노드 안의 유닉스 소켓, 주인과 docker 그룹만 닿는다)
+    # 양성 대조: 같은 시험이 도커 API를 알아본다 (노드 안의 유닉스 소켓, 주인과 docker 그룹만 닿는다)
     for node in cluster.nodes:
         inside = node.sh("curl -s --max-time 3 --unix-socket /var/run/docker.sock http://docker/version").output
-        assert '"ApiVersion"' in inside, f"{node.name}: 유닉스 소켓의 API 를 알아보지 못했다 (시험이 틀렸다)"
+        assert '"ApiVersion"' in inside, f"{node.name}: 유닉스 소켓의 API를 알아보지 못했다 (시험이 틀렸다)"
     for node in cluster.nodes:
         listening = _listening_tcp(node)
         ports = {port for _, port in listening}
-        assert 2375 not in ports and 2376 not in ports, f"{node.name} 에 도커 API 포트가 열려 있다: {listening}"
-        assert 7946 in ports, f"{node.name}: 스웜 가십 포트는 열려 있어야 한다 (시험이 ss 를 잘못 읽었다): {listening}"
-        # 듣는 모든 포트에 엔진 호스트에서 인증 없이 도커 API 를 불러 본다: 2377 은 스웜의 상호 TLS, 7946 은 가십이다
+        assert 2375 not in ports and 2376 not in ports, f"{node.name}에 도커 API 포트가 열려 있다: {listening}"
+        assert 7946 in ports, f"{node.name}: 스웜 가십 포트는 열려 있어야 한다 (시험이 ss를 잘못 읽었다): {listening}"
+        # 듣는 모든 포트에 엔진 호스트에서 인증 없이 도커 API를 불러 본다: 2377은 스웜의 상호 TLS, 7946은 가십이다
         targets = {(node.ip if addr in ("0.0.0.0", "*", "::") else addr, port) for addr, port in listening}
         answering = [t for t in sorted(targets) if not t[0].startswith("127.") and _speaks_docker_api(host, *t)]
-        assert not answering, f"{node.name}: 인증 없이 도커 API 가 답한다: {answering}"
+        assert not answering, f"{node.name}: 인증 없이 도커 API가 답한다: {answering}"
     # 노드의 엔진이 기본 포트에서 연결을 거부하는 것도 바깥에서 본다 (curl 종료 코드 7 = 연결 거부)
     refused = host.sh(f"curl -s --max-time 3 http://{cluster.manager.ip}:2375/version", timeout=10)
     assert refused.exit_code == 7, refused

@@ -1,6 +1,6 @@
 """클러스터 구성도: 평범한 데이터로 그린 그림의 모양 (엔진 없이).
 
-엔진에서 읽어 그리는 쪽은 tests/test_cluster.py 가 실제 클러스터로 확인한다.
+엔진에서 읽어 그리는 쪽은 tests/test_cluster.py가 실제 클러스터로 확인한다.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from netlab.cluster_topology import ClusterNode, ClusterTopology, Member, OverlayBar, Underlay, member_name
+from netlab.korean import josa
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -53,7 +54,7 @@ def test_svg_draws_every_node_member_and_bar():
         assert expected in texts
     assert "front  ·  overlay  ·  VNI 4097  ·  10.1.0.0/24" in texts
     assert any(t and t.startswith("언더레이 underlay  ·  nl-x-ul  ·  172.16.189.0/24") for t in texts)
-    assert "이 노드에 생긴 오버레이: 없음" in texts  # worker2 에는 태스크가 없으므로 오버레이도 없다
+    assert "이 노드에 생긴 오버레이: 없음" in texts  # worker2에는 태스크가 없으므로 오버레이도 없다
     # 선: 컨테이너 → 오버레이 넷, 노드 → 언더레이 셋
     assert len(list(root.iter(f"{SVG}line"))) == 4 + 3
     width = float(root.get("width"))
@@ -94,14 +95,14 @@ def test_a_member_on_a_node_local_bridge_carries_its_note_and_no_overlay_line():
 
 
 def _box_of(root: ET.Element, text: str) -> tuple[float, float]:
-    """글자 ``text`` 를 가운데에 둔 상자의 왼쪽과 오른쪽 x."""
+    """글자 ``text``를 가운데에 둔 상자의 왼쪽과 오른쪽 x."""
     (label,) = [t for t in root.iter(f"{SVG}text") if t.text == text]
     cx, cy = float(label.get("x")), float(label.get("y"))
     for rect in root.iter(f"{SVG}rect"):
         x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
         if abs(x + w / 2 - cx) < 0.01 and y <= cy <= y + h:
             return x, x + w
-    raise AssertionError(f"{text!r} 를 감싼 상자가 없다")
+    raise AssertionError(f"{josa(repr(text), '를')} 감싼 상자가 없다")
 
 
 def test_a_long_note_widens_its_box_so_the_text_stays_inside():
@@ -121,7 +122,7 @@ def test_a_long_note_widens_its_box_so_the_text_stays_inside():
 
 
 def test_the_underlay_names_vxlan_ports_only_when_overlays_are_drawn():
-    """오버레이가 없는 그림(노드마다의 브리지)에서 언더레이에 VXLAN 을 적으면 본문과 어긋난다."""
+    """오버레이가 없는 그림(노드마다의 브리지)에서 언더레이에 VXLAN을 적으면 본문과 어긋난다."""
     bare = ClusterTopology([ClusterNode("manager", "manager", "172.16.189.11")], [], Underlay("ul"))
     assert "VXLAN" not in repr(bare) and "VXLAN" not in bare.svg()
     assert "VXLAN UDP 4789" in repr(_picture()) and "VXLAN UDP 4789" in _picture().svg()

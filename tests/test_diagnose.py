@@ -1,8 +1,8 @@
 """문제 해결 도우미(netlab.diagnose): 출력 풀이는 엔진 없이, 진단은 실제 엔진에서 고장을 만들어 확인한다.
 
-엔진 테스트는 16장과 실습 6 과 같은 실습 이름(``troubleshooting``)을 쓰되 ``lab.subnet(9)`` 과
-``t-`` 로 시작하는 이름만 쓰고, 자기가 만든 것만 지운다. 다만 DOCKER-USER 의 실습 규칙 정리는
-주석(``nl-troubleshooting``)으로 하므로 16장이나 실습 6 과 동시에 돌리지 않는다.
+엔진 테스트는 16장과 실습 6과 같은 실습 이름(``troubleshooting``)을 쓰되 ``lab.subnet(9)``과
+``t-``로 시작하는 이름만 쓰고, 자기가 만든 것만 지운다. 다만 DOCKER-USER의 실습 규칙 정리는
+주석(``nl-troubleshooting``)으로 하므로 16장이나 실습 6과 동시에 돌리지 않는다.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ LISTEN 0      511         [::1]:6379     [::]:*
 
 def test_parse_listeners_skips_embedded_dns_and_sorts():
     found = diagnose.parse_listeners(SS_OUTPUT)
-    assert ("127.0.0.11", 43957) not in found, "내장 DNS 의 내부 포트는 서비스가 아니다"
+    assert ("127.0.0.11", 43957) not in found, "내장 DNS의 내부 포트는 서비스가 아니다"
     assert found == sorted(found)
     assert ("127.0.0.1", 80) in found and ("[::]", 8080) in found
 
@@ -83,7 +83,7 @@ def test_report_counts_problems_and_renders_both_ways():
     report.ok("네트워크", "둘 다 같은 네트워크")
     assert report.healthy and "문제를 찾지 못했다" in repr(report)
     report.bad("서비스", "127.0.0.1 에서만 듣는다")
-    report.note("고치기", "0.0.0.0 에서 듣게 한다")
+    report.note("고치기", "0.0.0.0에서 듣게 한다")
     assert not report.healthy and len(report.problems) == 1
     assert report.mentions("127.0.0.1", level=diagnose.BAD)
     assert not report.mentions("127.0.0.1", level=diagnose.OK)
@@ -136,7 +136,7 @@ def test_diagnoses_loopback_service_dns_and_firewall(tlab):
     made.append(server)
     client = lab.container("t-cli", network=net, ip=lab.addr(9, 20))
     made.append(client)
-    assert diagnose.wait_listening(lab, server, 80), "파이썬 서버가 127.0.0.1:80 을 열지 않았다"
+    assert diagnose.wait_listening(lab, server, 80), "파이썬 서버가 127.0.0.1:80을 열지 않았다"
 
     found = diagnose.connection(lab, client, server, port=80, name="t-srv")
     assert found.mentions("127.0.0.1", level=diagnose.BAD), found

@@ -15,10 +15,10 @@ def test_engine_info_reports_versions(engine):
 
 
 def test_lab_image_is_current(engine):
-    assert images.is_current(engine, "lab"), "make test 가 netlab/lab:bookworm 을 먼저 빌드해야 한다"
+    assert images.is_current(engine, "lab"), "make test가 netlab/lab:bookworm을 먼저 빌드해야 한다"
     image = engine.images.get(images.image_tag("lab"))
     assert image.labels["netlab.image-of"] == "docker-network-design"
-    assert netlab.LABEL_BOOK not in image.labels, "이미지의 라벨은 컨테이너로 물려지므로 netlab.book 을 달면 안 된다"
+    assert netlab.LABEL_BOOK not in image.labels, "이미지의 라벨은 컨테이너로 물려지므로 netlab.book을 달면 안 된다"
 
 
 def test_recipe_hash_depends_on_recipe_files():
@@ -45,7 +45,7 @@ def test_lab_creates_labelled_resources_and_cleans_them(engine, capsys):
         assert lab.sh(peer, "getent hosts alias").output.split()[0] == lab.addr(0, 10)
         out = capsys.readouterr().out
         assert "$ docker network create --driver bridge --subnet 172.16.190.0/24" in out
-        assert "--dns 127.0.0.1" in out, "실습 컨테이너의 DNS 는 루프백이어야 한다 (바깥 질의 금지)"
+        assert "--dns 127.0.0.1" in out, "실습 컨테이너의 DNS는 루프백이어야 한다 (바깥 질의 금지)"
         failed = lab.sh(peer, "exit 3")
         assert failed.exit_code == 3 and not failed.ok
         slow = lab.sh(peer, "sleep 30", timeout=1)
@@ -91,7 +91,7 @@ def test_supports_explains_a_missing_feature_in_korean(monkeypatch, capsys):
     except netlab.FeatureMissing as exc:
         assert "ipvs" in str(exc)
     else:
-        raise AssertionError("requires 는 없는 기능에 FeatureMissing 을 내야 한다")
+        raise AssertionError("requires는 없는 기능에 FeatureMissing을 내야 한다")
 
 
 def test_topology_draws_engine_state_deterministically(engine):
@@ -117,7 +117,7 @@ def test_topology_draws_engine_state_deterministically(engine):
 
 def test_a_line_to_a_lower_bar_is_drawn_in_layers_so_it_does_not_look_attached(engine):
     """막대 둘, 아래 막대에만 붙은 컨테이너: 그 선은 위 막대를 지나간다. 층으로 그려야(선은 막대 뒤, 닿는 막대에만
-    점) 위 막대에 붙은 것처럼 보이지 않는다. 6장의 stranger 가 appnet 에 붙은 것처럼 보였던 그림이 이 경우다."""
+    점) 위 막대에 붙은 것처럼 보이지 않는다. 6장의 stranger가 appnet에 붙은 것처럼 보였던 그림이 이 경우다."""
     import xml.etree.ElementTree as ET
 
     from netlab import show

@@ -42,7 +42,7 @@ def test_privileged_containers_get_what_the_chosen_mode_promises(engine):
         granted = {name for bit, name in enumerate(CAPABILITY_NAMES) if effective >> bit & 1}
         assert {"NET_ADMIN", "SYS_ADMIN", "NET_RAW", "SYS_PTRACE"} <= granted
         if mode != "privileged":
-            assert not set(mode) & granted, f"빼기로 한 capability 가 주어졌다: {mode}"
+            assert not set(mode) & granted, f"빼기로 한 capability가 주어졌다: {mode}"
     finally:
         lab.cleanup(quiet=True)
 

@@ -1,6 +1,6 @@
 """서브넷 계획기(netlab/ipam_planner.py) 시험.
 
-순수 함수 ``check_plan`` 의 소견 하나하나와, 위젯이 엔진 없이(Binder)와 엔진의 네트워크 목록을
+순수 함수 ``check_plan``의 소견 하나하나와, 위젯이 엔진 없이(Binder)와 엔진의 네트워크 목록을
 가지고 각각 동작하는지 본다. 엔진은 쓰지 않는다: 엔진 쪽은 네트워크 목록만 흉내 낸다.
 """
 
@@ -12,6 +12,7 @@ import pytest
 
 from netlab import ipam_planner as ip
 from netlab.ipam_planner import Finding, check_plan
+from netlab.korean import josa
 
 
 def codes(findings: list[Finding]) -> list[tuple[str, str]]:
@@ -41,7 +42,7 @@ def test_not_a_cidr(text: str) -> None:
     finding = only(check_plan([text], {}), ip.NOT_CIDR)
     assert finding.level == ip.ERROR
     assert finding.message == (
-        f"'{text}' 는 CIDR 표기가 아니다. 172.20.0.0/24 처럼 네트워크 주소와 접두사 길이를 적는다."
+        f"{josa(repr(text), '는')} CIDR 표기가 아니다. 172.20.0.0/24처럼 네트워크 주소와 접두사 길이를 적는다."
     )
     assert str(finding).startswith("✘ ")
 
@@ -50,14 +51,14 @@ def test_host_bits_set() -> None:
     findings = check_plan(["10.30.0.5/24"], {})
     finding = only(findings, ip.HOST_BITS)
     assert finding.level == ip.ERROR
-    assert "10.30.0.5/24 는 호스트 비트가 켜져 있다" in finding.message
-    assert "네트워크 주소는 10.30.0.0/24 이다" in finding.message
+    assert "10.30.0.5/24는 호스트 비트가 켜져 있다" in finding.message
+    assert "네트워크 주소는 10.30.0.0/24다" in finding.message
     assert ip.FINE not in [f.code for f in findings]
 
 
 def test_host_bits_ipv6() -> None:
     assert only(check_plan(["fd00:16::5/64"], {}), ip.HOST_BITS).message.startswith(
-        "fd00:16::5/64 는 호스트 비트가 켜져 있다. 이 서브넷의 네트워크 주소는 fd00:16::/64 이다."
+        "fd00:16::5/64는 호스트 비트가 켜져 있다. 이 서브넷의 네트워크 주소는 fd00:16::/64다."
     )
     assert codes(check_plan(["fd00:0016::/64"], {})) == [("fd00:0016::/64", ip.FINE)]
 
@@ -66,7 +67,7 @@ def test_overlap_between_proposals_is_reported_on_the_later_one() -> None:
     findings = check_plan(["10.30.0.0/16", "10.30.5.0/24"], {})
     assert codes(findings) == [("10.30.0.0/16", ip.FINE), ("10.30.5.0/24", ip.OVERLAP_PROPOSED)]
     assert findings[1].message == (
-        "10.30.5.0/24 가 같은 계획의 10.30.0.0/16 와 겹친다. 한 주소 공간 안의 서브넷은 서로 겹칠 수 없다."
+        "10.30.5.0/24가 같은 계획의 10.30.0.0/16과 겹친다. 한 주소 공간 안의 서브넷은 서로 겹칠 수 없다."
     )
 
 
@@ -80,7 +81,7 @@ def test_overlap_with_existing_engine_network() -> None:
     finding = only(check_plan(["172.16.151.128/25"], existing), ip.OVERLAP_EXISTING)
     assert finding.level == ip.ERROR
     assert finding.message == (
-        "172.16.151.128/25 가 엔진에 이미 있는 네트워크 'nl-ipam-ranged'(172.16.151.0/24)와 겹친다. "
+        "172.16.151.128/25가 엔진에 이미 있는 네트워크 'nl-ipam-ranged'(172.16.151.0/24)와 겹친다. "
         "엔진은 같은 주소 공간에서 겹치는 서브넷의 네트워크를 만들지 않는다."
     )
 
@@ -94,10 +95,10 @@ def test_too_small_for_containers_plus_gateway() -> None:
     finding = only(check_plan(["10.30.0.0/29 6"], {}), ip.TOO_SMALL)
     assert finding.level == ip.ERROR
     assert finding.message == (
-        "10.30.0.0/29 에는 컨테이너에 줄 주소가 5개뿐이다(네트워크 주소, 브로드캐스트, 게이트웨이 제외). "
+        "10.30.0.0/29에는 컨테이너에 줄 주소가 5개뿐이다(네트워크 주소, 브로드캐스트, 게이트웨이 제외). "
         "컨테이너 6개를 넣으려면 /28 이상이 필요하다."
     )
-    # 정확히 들어가면 괜찮다: /29 는 5개
+    # 정확히 들어가면 괜찮다: /29는 5개
     assert codes(check_plan(["10.30.0.0/29 5"], {})) == [("10.30.0.0/29", ip.FINE)]
 
 
@@ -110,7 +111,7 @@ def test_default_pool_overlap_is_a_warning() -> None:
     finding = only(check_plan(["172.18.5.0/24"], {}), ip.DEFAULT_POOL)
     assert finding.level == ip.WARNING
     assert finding.message == (
-        "172.18.5.0/24 는 도커의 기본 주소 풀(172.18.0.0/16)과 겹친다. "
+        "172.18.5.0/24는 도커의 기본 주소 풀(172.18.0.0/16)과 겹친다. "
         "서브넷 없이 만든 네트워크가 이 대역을 먼저 가져가면 이 계획을 적용할 때 충돌한다."
     )
     assert str(finding).startswith("⚠ ")

@@ -1,6 +1,6 @@
 """원격 IPAM 드라이버(netlab/ipam_plugin.py) 시험.
 
-앞부분은 임시 유닉스 소켓에 서버를 띄우고 엔진이 하듯 HTTP POST 로 프로토콜을 말한다.
+앞부분은 임시 유닉스 소켓에 서버를 띄우고 엔진이 하듯 HTTP POST로 프로토콜을 말한다.
 마지막 시험은 진짜 도커 엔진에 플러그인을 붙여, 엔진이 만든 컨테이너의 주소가 플러그인이
 고른 주소(범위의 맨 위)인지 확인한다. 엔진에 닿지 않으면 건너뛰지 않고 실패한다.
 """
@@ -47,7 +47,7 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
 
 class Client:
-    """시험용 플러그인 클라이언트. 연결 하나를 keep-alive 로 재사용한다(엔진도 그렇다)."""
+    """시험용 플러그인 클라이언트. 연결 하나를 keep-alive로 재사용한다(엔진도 그렇다)."""
 
     def __init__(self, path: str) -> None:
         self.conn = UnixHTTPConnection(path)
@@ -75,7 +75,7 @@ class Client:
 
 @pytest.fixture
 def workdir() -> Iterator[Path]:
-    # tmp_path 는 유닉스 소켓 경로 한도(108 바이트)를 넘길 수 있어 짧은 경로를 따로 만든다.
+    # tmp_path는 유닉스 소켓 경로 한도(108 바이트)를 넘길 수 있어 짧은 경로를 따로 만든다.
     d = Path(tempfile.mkdtemp(prefix="ipam-"))
     yield d
     shutil.rmtree(d, ignore_errors=True)
@@ -225,7 +225,7 @@ def test_subpool_limits_dynamic_allocation(client: Client) -> None:
     assert pid == "netlab-local/172.16.30.0/24/172.16.30.0/28"
     assert ask(client, pid, **GW_OPTS)[1]["Address"] == "172.16.30.15/24"
     assert ask(client, pid)[1]["Address"] == "172.16.30.14/24"
-    # 고정 주소는 서브풀 밖이라도 풀 안이면 된다(도커 내장 IPAM 과 같은 규칙).
+    # 고정 주소는 서브풀 밖이라도 풀 안이면 된다(도커 내장 IPAM과 같은 규칙).
     assert ask(client, pid, "172.16.30.200")[0] == 200
 
 
@@ -235,7 +235,7 @@ def test_static_address_request(client: Client, server) -> None:
     assert status == 200
     assert reply["Address"] == "172.16.30.10/24"
     assert reply["Data"]["netlab.ipam.kind"] == "static"
-    # 게이트웨이를 지정한 경우(--gateway)도 Address 로 온다.
+    # 게이트웨이를 지정한 경우(--gateway)도 Address로 온다.
     status, reply = ask(client, pid, "172.16.30.1", **GW_OPTS)
     assert (status, reply["Address"]) == (200, "172.16.30.1/24")
     # 자동 배정은 여전히 맨 위부터.
@@ -450,16 +450,16 @@ ENGINE_SOCKET = Path("/run/docker/plugins") / f"{ENGINE_PLUGIN}.sock"
 ENGINE_SUBNET = "172.16.198.0/24"
 ENGINE_NET = "nl-test-ipam"
 LABELS = {"netlab.book": "docker-network-design", "netlab.lab": "test-ipam"}
-#: 실습 이미지(``python -m netlab images build`` 가 만든다). 개발 중에만 환경 변수로 바꾼다.
+#: 실습 이미지(``python -m netlab images build``가 만든다). 개발 중에만 환경 변수로 바꾼다.
 LAB_IMAGE = os.environ.get("NETLAB_IPAM_TEST_IMAGE", "netlab/lab:bookworm")
 
 
 def _remove_leftovers(client: Any) -> None:
     """지난 실행이 남긴 이 시험의 자원을 라벨로만 찾아 지운다.
 
-    플러그인이 이미 떠 있을 때 불러야 한다. 엔진은 네트워크를 지울 때 IPAM 에
-    ReleaseAddress/ReleasePool 을 보내는데, 소켓이 없으면 30 초 동안 재시도하기 때문이다.
-    새 플러그인은 옛 풀 ID 를 모르므로 오류로 답하지만, 엔진은 경고만 남기고 지운다.
+    플러그인이 이미 떠 있을 때 불러야 한다. 엔진은 네트워크를 지울 때 IPAM에
+    ReleaseAddress/ReleasePool을 보내는데, 소켓이 없으면 30 초 동안 재시도하기 때문이다.
+    새 플러그인은 옛 풀 ID를 모르므로 오류로 답하지만, 엔진은 경고만 남기고 지운다.
     """
     flt = {"label": [f"{k}={v}" for k, v in LABELS.items()]}
     for c in client.containers.list(all=True, filters=flt):
@@ -536,7 +536,7 @@ def test_engine_uses_plugin_addresses(workdir: Path) -> None:
         auto.reload()
         static.reload()
         auto_net = auto.attrs["NetworkSettings"]["Networks"][ENGINE_NET]
-        # 내장 IPAM 이라면 게이트웨이 .1, 첫 컨테이너 .2 였을 것이다.
+        # 내장 IPAM이라면 게이트웨이 .1, 첫 컨테이너 .2 였을 것이다.
         assert auto_net["Gateway"] == "172.16.198.254"
         assert auto_net["IPAddress"] == "172.16.198.253"
         assert static.attrs["NetworkSettings"]["Networks"][ENGINE_NET]["IPAddress"] == "172.16.198.10"

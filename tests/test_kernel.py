@@ -1,7 +1,7 @@
 """커널 고르기(netlab.kernel): 독자의 엔진이냐 랩 호스트냐를 환경 변수와 시험 결과로 고른다.
 
-랩 호스트 쪽 경로는 9장, 13장의 노트북이 nbval 로 실제로 지난다. 여기서는 부팅 없이 가릴 수 있는 것,
-곧 값의 검사, ``never`` 의 거절, 기능이 있을 때 독자의 엔진을 고르고 그 호스트를 들여다보는 길을 본다.
+랩 호스트 쪽 경로는 9장, 13장의 노트북이 nbval로 실제로 지난다. 여기서는 부팅 없이 가릴 수 있는 것,
+곧 값의 검사, ``never``의 거절, 기능이 있을 때 독자의 엔진을 고르고 그 호스트를 들여다보는 길을 본다.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_auto_picks_the_engine_host_when_it_has_the_features(engine, monkeypatch
         chosen = kernel.choose(lab, "veth", "bridge")  # 이 책이 도는 어느 커널에도 있는 기능
         assert chosen.lab is lab and not chosen.on_labhost
         assert chosen.describe() == "veth, bridge: 이 엔진 호스트의 커널에 모두 있다 → 이 엔진 호스트에서 실행한다"
-        # 뿌리 네트워크 네임스페이스: 엔진의 docker0 이 보인다. 컨테이너의 네임스페이스에는 없다 (음성 대조)
+        # 뿌리 네트워크 네임스페이스: 엔진의 docker0이 보인다. 컨테이너의 네임스페이스에는 없다 (음성 대조)
         assert "docker0" in chosen.sh("ip -o link show").output
         box = lab.container("probe", network="none")
         assert "docker0" not in lab.host.nsenter(box, "ip -o link show").output
@@ -51,7 +51,7 @@ def test_auto_picks_the_engine_host_when_it_has_the_features(engine, monkeypatch
         assert sandbox in chosen.namespaces()
         assert chosen.namespace_of(box) == sandbox
         assert chosen.netns(sandbox, "ip -o link show").output.count(": lo:") == 1
-        # 한 루프에서 두 네임스페이스를 함께 잰다: 뿌리에는 docker0 이 있고 컨테이너에는 없다
+        # 한 루프에서 두 네임스페이스를 함께 잰다: 뿌리에는 docker0이 있고 컨테이너에는 없다
         rows = chosen.watch(
             {"box": (sandbox, "ip -o link show | grep -c docker0"), "lo": (sandbox, "ip -o link show lo | wc -l")},
             seconds=2,
@@ -86,7 +86,7 @@ def test_swarm_sections_get_a_one_node_cluster_on_the_readers_kernel(engine, mon
         assert not chosen.on_labhost and chosen.where.startswith("클러스터 노드 manager")
         chosen.ensure_swarm()
         assert chosen.client.info()["Swarm"]["LocalNodeState"] == "active"
-        # 노드의 뿌리 네임스페이스는 노드 컨테이너의 것이다: 노드 엔진의 docker_gwbridge 가 보인다
+        # 노드의 뿌리 네임스페이스는 노드 컨테이너의 것이다: 노드 엔진의 docker_gwbridge가 보인다
         assert "docker_gwbridge" in chosen.sh("ip -o link show").output
         assert "ingress_sbox" in chosen.namespaces()
     finally:
@@ -97,7 +97,7 @@ def test_swarm_sections_get_a_one_node_cluster_on_the_readers_kernel(engine, mon
 
 
 class _SlowLeavingGuest:
-    """`swarm leave` 가 엔진 안의 제한 시간에 걸려 500 을 주지만, 떠나는 일은 뒤에서 끝나는 손님 (UML 에서 본 모습)."""
+    """`swarm leave`가 엔진 안의 제한 시간에 걸려 500을 주지만, 떠나는 일은 뒤에서 끝나는 손님 (UML에서 본 모습)."""
 
     name = "guest1"
 
@@ -188,7 +188,7 @@ def test_leave_swarm_gives_up_with_swarm_leave_stuck(monkeypatch):
 
 
 class _FinishingHost:
-    """finish() 가 부르는 것만 가진 랩 호스트: 무엇이 불렸는지 적는다."""
+    """finish()가 부르는 것만 가진 랩 호스트: 무엇이 불렸는지 적는다."""
 
     def __init__(self, stuck: bool) -> None:
         self.stuck = stuck
@@ -199,7 +199,7 @@ class _FinishingHost:
 
         self.calls.append("leave")
         if self.stuck:
-            raise SwarmLeaveStuck("손님 labhost 의 엔진이 90초 안에 스웜을 떠나지 못했다", "콘솔 끝")
+            raise SwarmLeaveStuck("손님 labhost의 엔진이 90초 안에 스웜을 떠나지 못했다", "콘솔 끝")
 
     def down(self) -> None:
         self.calls.append("down")
@@ -227,7 +227,7 @@ def test_finish_prints_the_same_line_whether_or_not_the_guest_could_leave(stuck,
     host, lab = _FinishingHost(stuck), _RecordingLab()
     labhost.LabHost.finish(host, lab)
     out = capsys.readouterr()
-    assert out.out == "정리: 손님 엔진에 실습 'troubleshooting' 의 자원과 스웜이 남지 않았다.\n"
+    assert out.out == "정리: 손님 엔진에 실습 'troubleshooting'의 자원과 스웜이 남지 않았다.\n"
     assert out.err == ""
     events = labhost.take_events()
     if stuck:

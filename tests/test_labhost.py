@@ -1,8 +1,8 @@
 """랩 호스트(사용자 모드 리눅스 위의 엔진)가 이 기계에 없는 커널 기능을 주는지, 그리고 KILL 된 뒤에도
 ``python -m netlab clean`` 하나로 아무것도 남지 않는지.
 
-이 기계(와 CI)의 커널에는 IPVS, ESP, 802.1Q, ipvlan 이 없다. 랩 호스트의 손님 커널에서는 네 가지 모두
-실제로 만들어져야 한다. 부팅은 이 기계에서 1분 남짓 걸린다 (``make bench`` 가 잰다).
+이 기계(와 CI)의 커널에는 IPVS, ESP, 802.1Q, ipvlan이 없다. 랩 호스트의 손님 커널에서는 네 가지 모두
+실제로 만들어져야 한다. 부팅은 이 기계에서 1분 남짓 걸린다 (``make bench``가 잰다).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from netlab.host import run_probe
 from netlab.resources import book_filter
 
 ROOT = Path(__file__).resolve().parent.parent
-#: 엔진 호스트(바깥)에서 UML 프로세스와 탭 장치를 센다. 바깥 엔진의 PID 와 네트워크 네임스페이스를 본다.
+#: 엔진 호스트(바깥)에서 UML 프로세스와 탭 장치를 센다. 바깥 엔진의 PID와 네트워크 네임스페이스를 본다.
 COUNT_UML_AND_TAPS = "echo uml=$(pgrep -f -c '^linux.uml ' || true); echo taps=$(ip -o link show type tun | wc -l)"
 
 
@@ -72,7 +72,7 @@ def test_second_guest_joins_a_swarm_over_the_shared_bridge_and_release_keeps_onl
     probe = "ls /run/uml; ip -o link show tap2 >/dev/null 2>&1 && echo tap2; echo uml=$(pgrep -c -f '[u]mid=guest2')"
     assert "guest2" in host.sh(probe).output  # 양성 대조: 끄기 전에는 손님 2의 자리가 보인다
     monkeypatch.setenv("NETLAB_LABHOST_KEEP", "1")
-    host.release()  # make test 가 노트북 사이에서 하는 일: 켜 둔 채 처음 모습으로
+    host.release()  # make test가 노트북 사이에서 하는 일: 켜 둔 채 처음 모습으로
     left = host.sh(probe).output.split()
     assert "guest2" not in left and "tap2" not in left and "uml=0" in left, left
     again = labhost.find()

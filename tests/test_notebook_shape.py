@@ -33,9 +33,9 @@ def test_title_has_korean_and_english(path):
     first = nb.cells[0]
     assert first.cell_type == "markdown"
     title = first.source.splitlines()[0]
-    assert title.startswith("# "), f"{path.name}: 첫 줄은 '# 제목' 이어야 한다"
-    # 한국어 제목 뒤 괄호에 원문의 영어 제목 ("MACVLAN" 처럼 한국어도 같은 이름인 장이 있다)
-    assert re.search(r"\([A-Za-z].*\)\s*$", title), f"{path.name}: '한국어 제목 (English Heading)' 이어야 한다"
+    assert title.startswith("# "), f"{path.name}: 첫 줄은 '# 제목'이어야 한다"
+    # 한국어 제목 뒤 괄호에 원문의 영어 제목 ("MACVLAN"처럼 한국어도 같은 이름인 장이 있다)
+    assert re.search(r"\([A-Za-z].*\)\s*$", title), f"{path.name}: '한국어 제목 (English Heading)'이어야 한다"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -56,7 +56,7 @@ def test_lab_notebooks_start_with_setup_and_end_with_cleanup(path):
     names = [m.group(1) for c in cells for m in LAB_CALL.finditer(c.source)]
     if not names:
         return  # 엔진 자원을 만들지 않는 노트북 (탐색기, 맺음말)
-    assert LAB_CALL.search(cells[0].source), f"{path.name}: 첫 코드 셀이 netlab.lab(...) 으로 준비해야 한다"
+    assert LAB_CALL.search(cells[0].source), f"{path.name}: 첫 코드 셀이 netlab.lab(...)으로 준비해야 한다"
     assert all(name in addressing.BLOCKS for name in names), f"{path.name}: 등록되지 않은 실습 이름 {names}"
     # 정리는 lab.cleanup() 이거나, 랩 호스트를 쓴 노트북이면 스웜을 풀고 정리까지 하는 host.finish(lab) 다
     last = cells[-1].source

@@ -1,7 +1,7 @@
 """pets 앱 (netlab/apps/pets.py): 순수 로직의 단위 테스트와 실제 엔진에서 돌리는 테스트.
 
-엔진 테스트는 실습 ``lab-pets-bridge`` 의 마지막 서브넷(172.16.219.0/24)과 포트 18219 를 쓰고,
-자원 이름은 ``nl-lab-pets-bridge-t-`` 로 시작한다. ``netlab.lab()`` 은 시작할 때 그 실습의 자원을 모두
+엔진 테스트는 실습 ``lab-pets-bridge``의 마지막 서브넷(172.16.219.0/24)과 포트 18219를 쓰고,
+자원 이름은 ``nl-lab-pets-bridge-t-``로 시작한다. ``netlab.lab()``은 시작할 때 그 실습의 자원을 모두
 지우므로 여기서는 쓰지 않는다: 같은 실습의 노트북을 누가 열어 두었어도 그 컨테이너는 건드리지 않는다.
 """
 
@@ -140,7 +140,7 @@ def test_render_and_parse_page_round_trip():
 
 def test_describe_error_names_the_failing_step():
     gai = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-    assert pets.describe_error(gai, "db:6379").startswith("이름 db 을(를) 풀 수 없다")
+    assert pets.describe_error(gai, "db:6379").startswith("이름 db을(를) 풀 수 없다")
     assert "거절" in pets.describe_error(ConnectionRefusedError(111, "refused"), "db:6379")
     assert "시간 안에" in pets.describe_error(TimeoutError("timed out"), "db:6379")
     assert "오류로 답했다" in pets.describe_error(pets.RedisError("ERR x"), "db:6379")
@@ -200,7 +200,7 @@ def _remove_leftovers(lab) -> None:
 
 @pytest.fixture(scope="module")
 def stack(engine):
-    """db + web1 + web2 + client 을 한 사용자 정의 브리지에 띄운다."""
+    """db + web1 + web2 + client을 한 사용자 정의 브리지에 띄운다."""
     from netlab.lab import Lab
 
     lab = Lab(LAB, echo=False)
@@ -249,11 +249,11 @@ def test_counter_is_shared_and_increments_across_web_containers(stack):
     assert [p["role"] for p in seen] == ["web", "web-b", "web", "web-b"]
     visits = [p["visits"] for p in seen]
     assert visits == list(range(visits[0], visits[0] + 4)), "방문 횟수는 두 웹 컨테이너에 걸쳐 1씩 늘어야 한다"
-    assert {p["client"] for p in seen} == {lab.addr(SUBNET_INDEX, 30)}, "같은 브리지 안에서는 NAT 가 없다"
+    assert {p["client"] for p in seen} == {lab.addr(SUBNET_INDEX, 30)}, "같은 브리지 안에서는 NAT가 없다"
     expected_pet = pets.pet_of_the_day(dt.date.fromisoformat(DAY))
     assert {p["pet"] for p in seen} == {f"{expected_pet.name_ko} ({expected_pet.name_en})"}
     stored = lab.sh(stack["db"], f"redis-cli GET {pets.COUNTER_KEY}").output.strip()
-    assert int(stored) == visits[-1], "Redis 에 저장된 값이 마지막 방문 횟수와 같아야 한다"
+    assert int(stored) == visits[-1], "Redis에 저장된 값이 마지막 방문 횟수와 같아야 한다"
 
 
 def test_health_reports_redis_reachable(stack):
@@ -273,20 +273,20 @@ def test_health_reports_redis_reachable(stack):
 
 def test_published_port_answers_from_engine_host(stack):
     lab = stack["lab"]
-    # lab.host (도구 상자) 는 실습마다 하나라서 노트북과 함께 쓰게 된다. 호스트 네트워크의 curl 컨테이너를 따로 둔다.
+    # lab.host (도구 상자)는 실습마다 하나라서 노트북과 함께 쓰게 된다. 호스트 네트워크의 curl 컨테이너를 따로 둔다.
     on_host = lab.container("t-hostnet", network="host")
     out = lab.sh(on_host, f"curl -s -m 5 http://127.0.0.1:{PORT}/").output
     page = pets.parse_page(out)
     assert page["hostname"] == "t-web1" and isinstance(page["visits"], int)
-    # 루프백으로 들어온 연결은 docker-proxy 가 받아 브리지 게이트웨이 주소로 다시 연결한다
+    # 루프백으로 들어온 연결은 docker-proxy가 받아 브리지 게이트웨이 주소로 다시 연결한다
     assert page["client"] == lab.addr(SUBNET_INDEX, 1)
 
 
 def test_unreachable_db_is_reported_not_crashed(stack):
-    """DB 주소에 Redis 가 없으면 앱은 죽지 않고 503 과 한국어 이유를 돌려준다.
+    """DB 주소에 Redis가 없으면 앱은 죽지 않고 503과 한국어 이유를 돌려준다.
 
-    없는 이름을 주지 않는다: 실습 컨테이너의 바깥 DNS 는 답하지 않는 127.0.0.1 이라서 모르는 이름의 풀이는
-    시간 초과까지 10초 넘게 걸린다. 대신 Redis 가 듣지 않는 client 컨테이너의 주소를 준다 (연결 거절).
+    없는 이름을 주지 않는다: 실습 컨테이너의 바깥 DNS는 답하지 않는 127.0.0.1이라서 모르는 이름의 풀이는
+    시간 초과까지 10초 넘게 걸린다. 대신 Redis가 듣지 않는 client 컨테이너의 주소를 준다 (연결 거절).
     """
     lab = stack["lab"]
     nobody = lab.addr(SUBNET_INDEX, 30)
@@ -296,7 +296,7 @@ def test_unreachable_db_is_reported_not_crashed(stack):
         status, body = _get(lab, stack["client"], f"http://{lab.addr(SUBNET_INDEX, 23)}:5000/health")
         payload = json.loads(body)
         assert status == 503 and payload["redis"] is False and payload["status"] == "degraded"
-        assert payload["error"] == f"{nobody}:6379 가 연결을 거절했다 (그 주소에 Redis 가 듣고 있지 않다)"
+        assert payload["error"] == f"{nobody}:6379이(가) 연결을 거절했다 (그 주소에 Redis가 듣고 있지 않다)"
         status, body = _get(lab, stack["client"], f"http://{lab.addr(SUBNET_INDEX, 23)}:5000/")
         assert status == 503 and pets.parse_page(body)["visits"] is None
     finally:

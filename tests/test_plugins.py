@@ -1,8 +1,8 @@
 """netlab.plugins: 원격 IPAM 드라이버를 라벨이 붙은 컨테이너로 띄우고, 올바른 순서로 치운다.
 
 모두 진짜 엔진에서 실행한다 (엔진이 없으면 ``engine`` 준비물이 실패시킨다, 건너뛰지 않는다).
-실습 이름은 다른 테스트의 ``test`` 실습과 정리가 겹치지 않도록 따로 ``test-plugins`` 를 쓰고,
-주소는 테스트 블록(172.16.190.0/24 ~ 172.16.199.0/24) 가운데 다른 테스트가 쓰지 않는 172.16.198.0/24 를 쓴다.
+실습 이름은 다른 테스트의 ``test`` 실습과 정리가 겹치지 않도록 따로 ``test-plugins``를 쓰고,
+주소는 테스트 블록(172.16.190.0/24 ~ 172.16.199.0/24) 가운데 다른 테스트가 쓰지 않는 172.16.198.0/24를 쓴다.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def lab(engine):
 
 
 def _socket_exists(lab: Lab, path: str) -> bool:
-    """엔진 호스트의 /run/docker/plugins 를 들여다보는 짧은 컨테이너로 소켓 파일이 있는지 본다."""
+    """엔진 호스트의 /run/docker/plugins를 들여다보는 짧은 컨테이너로 소켓 파일이 있는지 본다."""
     probe = lab.container(
         "probe",
         network="none",
@@ -84,7 +84,7 @@ def test_engine_gets_addresses_from_the_plugin_top_down(lab):
     assert final[-1]["method"] == "IpamDriver.ReleasePool"
     released = sorted(e["request"]["Address"] for e in final if e["method"] == "IpamDriver.ReleaseAddress")
     assert released == ["172.16.198.10", "172.16.198.253", "172.16.198.254"]
-    assert not _socket_exists(lab, handle.socket), "SIGTERM 을 받은 드라이버는 소켓 파일을 지워야 한다"
+    assert not _socket_exists(lab, handle.socket), "SIGTERM을 받은 드라이버는 소켓 파일을 지워야 한다"
     handle.stop(quiet=True)  # 두 번 불러도 된다
 
 
@@ -94,7 +94,7 @@ def test_lab_cleanup_removes_networks_before_the_plugin(lab, engine):
     lab.container("box", network=net)
     started = time.monotonic()
     lab.cleanup(quiet=True)
-    assert time.monotonic() - started < 20, "lab.cleanup() 도 네트워크를 먼저, 드라이버를 나중에 치워야 한다"
+    assert time.monotonic() - started < 20, "lab.cleanup()도 네트워크를 먼저, 드라이버를 나중에 치워야 한다"
     assert handle.stopped
     assert handle.requests()[-1]["method"] == "IpamDriver.ReleasePool"
     assert not engine.networks.list(filters={"label": f"{LABEL_LAB}={LAB}"})

@@ -1,7 +1,7 @@
 """레지스트리 앱 (netlab/apps/registry.py): 저장소, HTTP API, 명령줄, 배포 tar.
 
 엔진 없이 돈다. 서버는 이 프로세스 안의 스레드로 루프백(127.0.0.1)의 빈 포트에만 띄운다.
-컨테이너 안에서의 동작은 ``labs/05-multihost-bridge.ipynb`` 가 실제 엔진에서 확인한다.
+컨테이너 안에서의 동작은 ``labs/05-multihost-bridge.ipynb``가 실제 엔진에서 확인한다.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def test_cli_announce_heartbeats_and_deregisters_on_sigterm(server):
             except registry.NotRegistered:
                 time.sleep(0.05)
         else:
-            pytest.fail("announce 가 등록하지 않았다")
+            pytest.fail("announce가 등록하지 않았다")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -225,7 +225,7 @@ def test_deploy_source_puts_the_archive_into_the_container(capsys):
 
 
 def test_module_uses_only_the_standard_library():
-    """컨테이너 안에는 docker SDK 도 netlab 도 없다: 파일 하나만으로 불러와져야 한다."""
+    """컨테이너 안에는 docker SDK도 netlab도 없다: 파일 하나만으로 불러와져야 한다."""
     code = (
         "import importlib.util, sys; sys.modules['docker'] = None; sys.modules['netlab'] = None; "
         f"spec = importlib.util.spec_from_file_location('registry', {SCRIPT!r}); "

@@ -6,7 +6,7 @@ def test_table_aligns_korean_by_display_width():
     table = Table(["이름", "값"], [["가나", "x"], ["abcd", "yy"]], "제목")
     lines = repr(table).splitlines()
     assert lines[0] == "제목"
-    # '가나' 는 네 칸을 차지하므로 'abcd' 와 같은 열에서 끝난다
+    # '가나'는 네 칸을 차지하므로 'abcd'와 같은 열에서 끝난다
     assert _width(lines[3][: lines[3].index("x")]) == _width(lines[4][: lines[4].index("yy")]) == 6
     assert table.column("값") == ["x", "yy"]
     assert len(table) == 2

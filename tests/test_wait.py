@@ -32,10 +32,10 @@ def test_until_returns_the_value_that_satisfied_it():
 def test_until_gives_up_with_the_last_value_seen():
     started = time.monotonic()
     with pytest.raises(WaitTimeout) as info:
-        until(lambda: ["10.0.0.2"], lambda v: len(v) == 3, what="who 가 세 주소로 풀리기", timeout=0.3, interval=0.05)
+        until(lambda: ["10.0.0.2"], lambda v: len(v) == 3, what="who가 세 주소로 풀리기", timeout=0.3, interval=0.05)
     assert time.monotonic() - started < 2
     assert info.value.last == ["10.0.0.2"]
-    assert "who 가 세 주소로 풀리기" in str(info.value)
+    assert "who가 세 주소로 풀리기" in str(info.value)
     assert "10.0.0.2" in str(info.value)
     # 노트북의 오류 표시가 확인 실패로 다루고, 부르는 쪽은 TimeoutError 로도 잡을 수 있다
     assert isinstance(info.value, CheckFailed)
@@ -53,10 +53,10 @@ def test_until_does_not_hide_a_failure_that_waiting_cannot_fix():
 
 
 def test_check_eventually_prints_the_same_line_as_check(capsys):
-    check_eventually(Countdown(), lambda v: len(v) == 3, "who 는 태스크 주소 3개로 풀린다", interval=0.01)
-    netlab.check(True, "who 는 태스크 주소 3개로 풀린다")
+    check_eventually(Countdown(), lambda v: len(v) == 3, "who는 태스크 주소 3개로 풀린다", interval=0.01)
+    netlab.check(True, "who는 태스크 주소 3개로 풀린다")
     first, second = capsys.readouterr().out.splitlines()
-    assert first == second == "✔ who 는 태스크 주소 3개로 풀린다"
+    assert first == second == "✔ who는 태스크 주소 3개로 풀린다"
 
 
 def test_check_eventually_fails_like_check_when_the_fact_is_false(capsys):

@@ -1,7 +1,7 @@
 """대화형 탐색기(netlab.widgets)와 VXLAN 헤더 계산(netlab.vxlan).
 
-위젯은 만들고, 값을 바꾸고, 보이는 글자를 확인한다. 엔진이 필요한 시험은 실습 이름 ``test`` 의
-라벨을 붙이되 이름 접두사를 ``nl-test-wdg-`` 로 따로 두고, 끝나면 그 접두사의 것만 지운다
+위젯은 만들고, 값을 바꾸고, 보이는 글자를 확인한다. 엔진이 필요한 시험은 실습 이름 ``test``의
+라벨을 붙이되 이름 접두사를 ``nl-test-wdg-``로 따로 두고, 끝나면 그 접두사의 것만 지운다
 (같은 엔진에서 도는 다른 시험의 ``test`` 자원을 건드리지 않기 위해서다).
 """
 
@@ -136,7 +136,7 @@ def test_local_path_goes_through_docker_proxy():
     steps = nw.inbound_steps(model)
     assert model.bind_ip == "127.0.0.1" and "-d 127.0.0.1/32" in model.dnat_rule
     assert any(s.stage == "proxy" for s in steps)
-    assert not any("--to-destination" in s.rule for s in steps), "루프백 경로에는 DNAT 이 없다"
+    assert not any("--to-destination" in s.rule for s in steps), "루프백 경로에는 DNAT이 없다"
     assert steps[-1].packet.startswith(model.gateway), "컨테이너는 브리지 게이트웨이 주소를 본다"
 
 
@@ -211,7 +211,7 @@ def _remove_ours(engine) -> None:
 
 
 def test_kernel_vxlan_packet_matches_encoder(wlab):
-    """커널이 실제로 보낸 VXLAN 패킷의 헤더가 encode() 와 같고, 커널이 고른 MTU 가 1450 이다."""
+    """커널이 실제로 보낸 VXLAN 패킷의 헤더가 encode()와 같고, 커널이 고른 MTU가 1450이다."""
     vni = 4242
     box = wlab.container("vxlan", network="none", cap_add=["NET_ADMIN", "NET_RAW"])
     out = wlab.sh(
@@ -237,7 +237,7 @@ def test_kernel_vxlan_packet_matches_encoder(wlab):
     header = packet[ihl + 8 : ihl + 16]
     assert header == vxlan.encode(vni), vxlan.format_hex(header)
     assert vxlan.decode(header).vni == vni
-    assert f"MTU={vxlan.overlay_mtu(1500)}" in out, "커널도 1500 짜리 부모 위의 VXLAN 에 1450 을 준다"
+    assert f"MTU={vxlan.overlay_mtu(1500)}" in out, "커널도 1500 짜리 부모 위의 VXLAN에 1450을 준다"
 
 
 def test_inspector_reads_builtin_networks(engine):
@@ -249,7 +249,7 @@ def test_inspector_reads_builtin_networks(engine):
     assert box.pages.selected_index == 1
     assert "host 요약" in box.current_text() and "host 요약" in box.current_html()
     box.select("none")
-    assert "none 의 IPAM" in box.current_text() or "주소 설정 없음" in box.current_text()
+    assert "none의 IPAM" in box.current_text() or "주소 설정 없음" in box.current_text()
     link = box._link
     assert (link.source[1], link.target[1]) == ("index", "selected_index")
 

@@ -5,11 +5,11 @@
 redis-server)만 쓴다.
 
 무엇을 보여 주는가
-    ``/`` 는 "오늘의 반려동물"과 그 ASCII 그림, **응답한 컨테이너의 호스트 이름**, **Redis 에 저장한
+    ``/``는 "오늘의 반려동물"과 그 ASCII 그림, **응답한 컨테이너의 호스트 이름**, **Redis에 저장한
     방문 횟수**, 그리고 **서버가 본 클라이언트 주소**를 한국어 텍스트로 돌려준다. 웹 컨테이너를 여러 개
     띄우면 어느 컨테이너가 답했는지 보이고, 방문 횟수가 모든 웹 컨테이너에서 이어지므로 데이터베이스를
-    함께 쓴다는 것이 보인다. 클라이언트 주소는 중간에 NAT 나 프록시가 있었는지 알려 준다.
-    ``/health`` 는 Redis 가 답하는지를 JSON 으로 알려 준다 (답하면 200, 아니면 503).
+    함께 쓴다는 것이 보인다. 클라이언트 주소는 중간에 NAT나 프록시가 있었는지 알려 준다.
+    ``/health``는 Redis가 답하는지를 JSON으로 알려 준다 (답하면 200, 아니면 503).
 
 설정 (환경 변수)
     ``DB_HOST`` (기본 ``db``), ``DB_PORT`` (기본 6379), ``ROLE`` (기본 ``web``, 페이지에 그대로 보인다),
@@ -18,11 +18,11 @@ redis-server)만 쓴다.
 
 두 가지 쓰임
     컨테이너 안에서는 이 파일이 그대로 프로그램이다: ``python3 /opt/pets/pets.py``. 이미지에는 이 파일이
-    없으므로 :func:`deploy_source` 가 도커 API 의 ``put_archive`` (``docker cp`` 와 같은 일)로 넣어 준다.
+    없으므로 :func:`deploy_source`가 도커 API의 ``put_archive`` (``docker cp``와 같은 일)로 넣어 준다.
     노트북 커널에서는 배포 도우미(:func:`deploy_source`, :func:`run_app`)와 출력 해석(:func:`parse_page`)을
-    불러 쓴다. 호스트의 가상 환경에는 Flask 가 없으므로 Flask 는 :func:`create_app` 안에서만 불러온다.
+    불러 쓴다. 호스트의 가상 환경에는 Flask가 없으므로 Flask는 :func:`create_app` 안에서만 불러온다.
 
-Redis 와는 작은 RESP 클라이언트(:class:`Redis`)로 이야기한다. 라이브러리를 쓰지 않은 까닭은 둘이다.
+Redis와는 작은 RESP 클라이언트(:class:`Redis`)로 이야기한다. 라이브러리를 쓰지 않은 까닭은 둘이다.
 이 파일 하나만 복사하면 어디서든 돌아야 하고, 네트워크 책인 만큼 선 위에 무엇이 오가는지
 (``*2\\r\\n$4\\r\\nINCR\\r\\n...``) 코드에서 그대로 보이는 편이 낫다.
 """
@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # 노트북 커널에서만 쓰는 타입. 컨테이너 안�
 #: 컨테이너 안에서 앱이 놓이는 곳.
 APP_DIR = "/opt/pets"
 APP_PATH = f"{APP_DIR}/pets.py"
-#: 앱의 로그 (Flask 개발 서버의 요청 기록). ``docker exec <이름> cat /var/log/pets.log`` 로 본다.
+#: 앱의 로그 (Flask 개발 서버의 요청 기록). ``docker exec <이름> cat /var/log/pets.log``로 본다.
 LOG_PATH = "/var/log/pets.log"
 #: 웹 프런트엔드가 듣는 포트. 원문의 pets 앱도 5000 번을 썼다.
 DEFAULT_PORT = 5000
@@ -159,15 +159,15 @@ def _port(value: str, name: str) -> int:
     try:
         port = int(value)
     except ValueError:
-        raise ConfigError(f"{name} 는 포트 번호여야 한다: {value!r}") from None
+        raise ConfigError(f"{name}은(는) 포트 번호여야 한다: {value!r}") from None
     if not 0 < port < 65536:
-        raise ConfigError(f"{name} 는 1~65535 사이여야 한다: {port}")
+        raise ConfigError(f"{name}은(는) 1~65535 사이여야 한다: {port}")
     return port
 
 
 @dataclass(frozen=True)
 class Config:
-    """앱 설정. :meth:`from_env` 로 환경 변수에서 읽는다."""
+    """앱 설정. :meth:`from_env`로 환경 변수에서 읽는다."""
 
     db_host: str = "db"
     db_port: int = REDIS_PORT
@@ -182,7 +182,7 @@ class Config:
             try:
                 day = _dt.date.fromisoformat(env["PET_DAY"])
             except ValueError:
-                raise ConfigError(f"PET_DAY 는 YYYY-MM-DD 형식이어야 한다: {env['PET_DAY']!r}") from None
+                raise ConfigError(f"PET_DAY는 YYYY-MM-DD 형식이어야 한다: {env['PET_DAY']!r}") from None
         return cls(
             db_host=env.get("DB_HOST") or "db",
             db_port=_port(env.get("DB_PORT") or str(REDIS_PORT), "DB_PORT"),
@@ -203,7 +203,7 @@ class Config:
 # 아주 작은 Redis 클라이언트 (RESP2)
 # ---------------------------------------------------------------------------
 class RedisError(RuntimeError):
-    """Redis 가 오류 응답(``-ERR ...``)을 보냈거나 응답 형식이 틀렸다."""
+    """Redis가 오류 응답(``-ERR ...``)을 보냈거나 응답 형식이 틀렸다."""
 
 
 def encode_command(*args: str | int | bytes) -> bytes:
@@ -221,7 +221,7 @@ def read_reply(stream: BinaryIO) -> Any:
     """RESP 응답 하나를 읽는다. 단순 문자열·정수·벌크 문자열·배열을 파이썬 값으로 바꾼다."""
     line = stream.readline()
     if not line.endswith(b"\r\n"):
-        raise ConnectionError("Redis 가 응답을 끝맺기 전에 연결이 끊겼다")
+        raise ConnectionError("Redis가 응답을 끝맺기 전에 연결이 끊겼다")
     kind, body = line[:1], line[1:-2]
     if kind == b"+":
         return body.decode("utf-8")
@@ -235,7 +235,7 @@ def read_reply(stream: BinaryIO) -> Any:
             return None
         data = stream.read(size + 2)
         if len(data) != size + 2:
-            raise ConnectionError("Redis 가 벌크 문자열을 다 보내기 전에 연결이 끊겼다")
+            raise ConnectionError("Redis가 벌크 문자열을 다 보내기 전에 연결이 끊겼다")
         return data[:-2].decode("utf-8", errors="replace")
     if kind == b"*":
         count = int(body)
@@ -266,19 +266,19 @@ class Redis:
 
 
 def describe_error(exc: BaseException, db: str) -> str:
-    """DB 에 닿지 못한 까닭을 한국어 한 줄로. 네트워크 실습에서 어느 단계가 막혔는지 알려 준다."""
+    """DB에 닿지 못한 까닭을 한국어 한 줄로. 네트워크 실습에서 어느 단계가 막혔는지 알려 준다."""
     host = db.rsplit(":", 1)[0]
     if isinstance(exc, socket.gaierror):
-        return f"이름 {host} 을(를) 풀 수 없다 (DNS: {exc.strerror})"
+        return f"이름 {host}을(를) 풀 수 없다 (DNS: {exc.strerror})"
     if isinstance(exc, ConnectionRefusedError):
-        return f"{db} 가 연결을 거절했다 (그 주소에 Redis 가 듣고 있지 않다)"
+        return f"{db}이(가) 연결을 거절했다 (그 주소에 Redis가 듣고 있지 않다)"
     if isinstance(exc, TimeoutError):
-        return f"{db} 가 시간 안에 답하지 않았다 (패킷이 버려지거나 경로가 없다)"
+        return f"{db}이(가) 시간 안에 답하지 않았다 (패킷이 버려지거나 경로가 없다)"
     if isinstance(exc, RedisError):
-        return f"Redis 가 오류로 답했다: {exc}"
+        return f"Redis가 오류로 답했다: {exc}"
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{db} 에 닿지 못했다: {exc.strerror}"
-    return f"{db} 에 닿지 못했다: {type(exc).__name__}: {exc}"
+        return f"{db}에 닿지 못했다: {exc.strerror}"
+    return f"{db}에 닿지 못했다: {type(exc).__name__}: {exc}"
 
 
 # ---------------------------------------------------------------------------
@@ -297,7 +297,7 @@ _LABELS = {
 def render_page(
     *, pet: Pet, hostname: str, role: str, client: str, db: str, visits: int | None, error: str | None = None
 ) -> str:
-    """``/`` 의 본문 (text/plain). 줄마다 "이름: 값" 이라 사람도 읽고 :func:`parse_page` 도 읽는다."""
+    """``/``의 본문 (text/plain). 줄마다 "이름: 값"이라 사람도 읽고 :func:`parse_page`도 읽는다."""
     lines = [
         "== pets: 도커 네트워크 실습 앱 ==",
         f"{_LABELS['pet']}: {pet.name_ko} ({pet.name_en})",
@@ -311,12 +311,12 @@ def render_page(
     if visits is not None:
         lines.append(f"{_LABELS['visits']}: {visits}")
     else:
-        lines.append(f"{_LABELS['visits']}: 알 수 없음 ({error or 'DB 에 닿지 못했다'})")
+        lines.append(f"{_LABELS['visits']}: 알 수 없음 ({error or 'DB에 닿지 못했다'})")
     return "\n".join(lines) + "\n"
 
 
 def parse_page(text: str) -> dict[str, Any]:
-    """:func:`render_page` 의 출력을 사전으로 되돌린다. 방문 횟수는 정수 (DB 에 닿지 못했으면 None)."""
+    """:func:`render_page`의 출력을 사전으로 되돌린다. 방문 횟수는 정수 (DB에 닿지 못했으면 None)."""
     found: dict[str, Any] = {}
     for key, label in _LABELS.items():
         match = re.search(rf"^{re.escape(label)}: (.*)$", text, re.MULTILINE)
@@ -328,7 +328,7 @@ def parse_page(text: str) -> dict[str, Any]:
 
 
 def health_payload(config: Config, hostname: str, redis: Redis) -> tuple[dict[str, Any], int]:
-    """``/health`` 의 JSON 과 HTTP 상태 코드. Redis 가 PING 에 PONG 으로 답하면 200."""
+    """``/health``의 JSON과 HTTP 상태 코드. Redis가 PING에 PONG으로 답하면 200."""
     try:
         ok, error = redis.ping(), None
     except (OSError, RedisError) as exc:
@@ -346,7 +346,7 @@ def health_payload(config: Config, hostname: str, redis: Redis) -> tuple[dict[st
 
 
 def create_app(config: Config | None = None) -> Any:
-    """Flask 앱을 만든다. Flask 는 여기서만 불러오므로 호스트의 가상 환경에서도 이 모듈을 불러올 수 있다."""
+    """Flask 앱을 만든다. Flask는 여기서만 불러오므로 호스트의 가상 환경에서도 이 모듈을 불러올 수 있다."""
     from flask import Flask, Response, request
 
     cfg = config or Config.from_env(os.environ)
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"pets: 설정 오류: {exc}", file=sys.stderr)
         return 2
-    print(f"pets: 역할 {cfg.role}, 0.0.0.0:{cfg.port} 에서 듣는다 (DB {cfg.db})", file=sys.stderr, flush=True)
+    print(f"pets: 역할 {cfg.role}, 0.0.0.0:{cfg.port}에서 듣는다 (DB {cfg.db})", file=sys.stderr, flush=True)
     create_app(cfg).run(host="0.0.0.0", port=cfg.port, threaded=True)
     return 0
 
@@ -403,7 +403,7 @@ def source_bytes() -> bytes:
 def app_archive() -> bytes:
     """``pets/pets.py`` 하나가 든 tar.
 
-    ``put_archive`` 는 tar 스트림을 받는다. ``docker cp`` 도 속으로는 tar 를 보낸다.
+    ``put_archive``는 tar 스트림을 받는다. ``docker cp``도 속으로는 tar를 보낸다.
     """
     data = source_bytes()
     buffer = io.BytesIO()
@@ -418,7 +418,7 @@ def app_archive() -> bytes:
 
 
 def deploy_source(container: Container, *, echo: bool = True) -> str:
-    """앱 파일을 컨테이너의 ``/opt/pets/pets.py`` 로 복사한다. 실습 이미지에는 이 파일이 없다.
+    """앱 파일을 컨테이너의 ``/opt/pets/pets.py``로 복사한다. 실습 이미지에는 이 파일이 없다.
 
     컨테이너가 실행 중이든 멈춰 있든 된다. 돌려주는 값은 컨테이너 안의 경로다.
     """
@@ -426,7 +426,7 @@ def deploy_source(container: Container, *, echo: bool = True) -> str:
         print(f"$ docker exec {container.name} mkdir -p {APP_DIR}")
         print(f"$ docker cp netlab/apps/pets.py {container.name}:{APP_PATH}")
     if not container.put_archive(str(Path(APP_DIR).parent), app_archive()):
-        raise RuntimeError(f"{container.name} 에 {APP_PATH} 를 넣지 못했다")
+        raise RuntimeError(f"{container.name}에 {APP_PATH}를 넣지 못했다")
     return APP_PATH
 
 
@@ -438,7 +438,7 @@ def app_environment(
     port: int = DEFAULT_PORT,
     day: str | None = None,
 ) -> dict[str, str]:
-    """:func:`run_app` 이 앱에 주는 환경 변수 (기본값과 같은 것은 빼지 않고 모두 적는다)."""
+    """:func:`run_app`이 앱에 주는 환경 변수 (기본값과 같은 것은 빼지 않고 모두 적는다)."""
     env = {"DB_HOST": db_host, "DB_PORT": str(db_port), "ROLE": role, "PORT": str(port)}
     if day:
         env["PET_DAY"] = day
@@ -448,7 +448,7 @@ def app_environment(
 def run_app(lab: Lab, container: Container, *, echo: bool = True, **settings: Any) -> None:
     """실행 중인 컨테이너 안에서 앱을 백그라운드로 시작하고, 포트를 듣기 시작할 때까지 기다린다.
 
-    ``settings`` 는 :func:`app_environment` 의 인자 (``db_host``, ``db_port``, ``role``, ``port``, ``day``).
+    ``settings``는 :func:`app_environment`의 인자 (``db_host``, ``db_port``, ``role``, ``port``, ``day``).
     같은 일을 하는 명령줄은 ``docker exec -d -e DB_HOST=db ... <이름> python3 /opt/pets/pets.py`` 다.
     """
     env = app_environment(**settings)
@@ -465,7 +465,7 @@ def run_app(lab: Lab, container: Container, *, echo: bool = True, **settings: An
 
 
 def deploy(lab: Lab, container: Container, *, echo: bool = True, **settings: Any) -> None:
-    """:func:`deploy_source` 와 :func:`run_app` 을 차례로."""
+    """:func:`deploy_source`와 :func:`run_app`을 차례로."""
     deploy_source(container, echo=echo)
     run_app(lab, container, echo=echo, **settings)
 

@@ -1,12 +1,12 @@
-"""registry: 실습 5 에서 쓰는 아주 작은 서비스 레지스트리 (이름 → ``IP:포트``, 표준 라이브러리만).
+"""registry: 실습 5에서 쓰는 아주 작은 서비스 레지스트리 (이름 → ``IP:포트``, 표준 라이브러리만).
 
 원문의 "외부 서비스 검색을 쓰는 다중 호스트 브리지" 배포 모델은 Consul 같은 키-값 저장소에
-"db 는 지금 어느 호스트의 몇 번 포트에 있다" 를 적어 두고, 웹 컨테이너가 그것을 읽어 연결한다.
+"db는 지금 어느 호스트의 몇 번 포트에 있다"를 적어 두고, 웹 컨테이너가 그것을 읽어 연결한다.
 이 기계는 레지스트리에서 이미지를 받을 수 없으므로 같은 생각을 파이썬 파일 하나로 다시 만들었다.
-Consul 의 기능(합의, 상태 검사, DNS 인터페이스)은 없고, 배포 모델을 설명하는 데 꼭 필요한 것만 있다.
+Consul의 기능(합의, 상태 검사, DNS 인터페이스)은 없고, 배포 모델을 설명하는 데 꼭 필요한 것만 있다.
 
 HTTP API (본문은 모두 JSON)
-    ``PUT /v1/services/<이름>``     ``{"addr": "172.16.249.12:16379", "ttl": 10}`` 을 등록하거나 갱신한다.
+    ``PUT /v1/services/<이름>``     ``{"addr": "172.16.249.12:16379", "ttl": 10}``을 등록하거나 갱신한다.
                                    ``ttl`` (초)을 주면 그 시간 안에 다시 PUT 하지 않은 항목은 사라진다.
     ``GET /v1/services/<이름>``     살아 있는 항목 ``{"name", "addr", "ttl", "age"}``. 없으면 404.
     ``GET /v1/services``           살아 있는 항목 모두 (이름순).
@@ -16,17 +16,17 @@ HTTP API (본문은 모두 JSON)
 명령줄 (컨테이너 안에서 ``python3 /opt/registry/registry.py ...``)
     ``serve [--host 0.0.0.0] [--port 8500]``                 레지스트리 서버.
     ``register NAME ADDR [--ttl S]``, ``lookup NAME``, ``deregister NAME``, ``list``
-                                                              서버에 한 번 묻는다. ``--registry URL`` 이나
-                                                              환경 변수 ``REGISTRY`` 로 서버를 정한다.
+                                                              서버에 한 번 묻는다. ``--registry URL``이나
+                                                              환경 변수 ``REGISTRY``로 서버를 정한다.
     ``announce NAME ADDR --ttl S --interval S``              등록하고 ``interval`` 초마다 갱신한다(하트비트).
-                                                              SIGTERM/SIGINT 를 받으면 지우고 끝난다.
-    ``lookup`` 은 찾으면 ``IP:포트`` 한 줄을 출력하고 0 으로, 없으면 2 로 끝난다. 셸에서
-    ``DB=$(python3 registry.py lookup db)`` 처럼 쓴다. ``--wait S`` 를 주면 그동안 다시 묻는다.
+                                                              SIGTERM/SIGINT를 받으면 지우고 끝난다.
+    ``lookup``은 찾으면 ``IP:포트`` 한 줄을 출력하고 0으로, 없으면 2로 끝난다. 셸에서
+    ``DB=$(python3 registry.py lookup db)``처럼 쓴다. ``--wait S``를 주면 그동안 다시 묻는다.
 
-노트북 커널(호스트 쪽)에서는 :func:`deploy_source` 로 이 파일을 컨테이너에 넣는다 (``docker cp`` 와 같다).
+노트북 커널(호스트 쪽)에서는 :func:`deploy_source`로 이 파일을 컨테이너에 넣는다 (``docker cp``와 같다).
 pets 앱(:mod:`netlab.apps.pets`)처럼 이 파일 하나가 서버, 클라이언트, 배포 도우미를 모두 담는다.
 
-원문의 Consul 처럼 이 레지스트리도 인증이 없다. 실습의 언더레이 안에서만 쓴다.
+원문의 Consul처럼 이 레지스트리도 인증이 없다. 실습의 언더레이 안에서만 쓴다.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # 노트북 커널에서만 쓰는 타입
 #: 컨테이너 안에서 이 파일이 놓이는 곳.
 APP_DIR = "/opt/registry"
 APP_PATH = f"{APP_DIR}/registry.py"
-#: 레지스트리가 듣는 포트. 원문이 쓴 Consul 의 HTTP 포트와 같다.
+#: 레지스트리가 듣는 포트. 원문이 쓴 Consul의 HTTP 포트와 같다.
 DEFAULT_PORT = 8500
 #: 서비스 이름: 영문 소문자, 숫자, ``-``, ``_``, ``.`` (URL 경로에 그대로 넣을 수 있는 것만).
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -104,7 +104,7 @@ class Entry:
 
 
 class Store:
-    """이름 → 항목. TTL 이 지난 항목은 읽을 때 사라진다. ``clock`` 은 테스트에서 바꿔 끼운다."""
+    """이름 → 항목. TTL이 지난 항목은 읽을 때 사라진다. ``clock``은 테스트에서 바꿔 끼운다."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -115,7 +115,7 @@ class Store:
         validate_name(name)
         validate_addr(addr)
         if ttl is not None and not ttl > 0:
-            raise RegistryError(f"ttl 은 0 보다 커야 한다: {ttl!r}")
+            raise RegistryError(f"ttl은 0보다 커야 한다: {ttl!r}")
         with self._lock:
             entry = Entry(name, addr, ttl, self.clock())
             self._entries[name] = entry
@@ -149,7 +149,7 @@ PREFIX = "/v1/services"
 
 
 class Handler(BaseHTTPRequestHandler):
-    """레지스트리의 HTTP 요청 처리. ``server.store`` 를 쓴다."""
+    """레지스트리의 HTTP 요청 처리. ``server.store``를 쓴다."""
 
     server_version = "netlab-registry/1"
     protocol_version = "HTTP/1.1"
@@ -186,7 +186,7 @@ class Handler(BaseHTTPRequestHandler):
         elif (name := self._name()) is not None:
             entry = self.store.get(name)
             if entry is None:
-                self._send(404, {"error": f"{name} 이(가) 등록되어 있지 않다"})
+                self._send(404, {"error": f"{name}이(가) 등록되어 있지 않다"})
             else:
                 self._send(200, entry.as_dict(now))
         else:
@@ -211,7 +211,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         name = self._name()
         if name is None or not self.store.delete(name):
-            self._send(404, {"error": f"{name} 이(가) 등록되어 있지 않다"})
+            self._send(404, {"error": f"{name}이(가) 등록되어 있지 않다"})
         else:
             self._send(200, {"deleted": name})
 
@@ -219,7 +219,7 @@ class Handler(BaseHTTPRequestHandler):
 def make_server(
     host: str = "0.0.0.0", port: int = DEFAULT_PORT, *, store: Store | None = None, verbose: bool = True
 ) -> ThreadingHTTPServer:
-    """서버 객체를 만든다 (아직 돌리지 않는다). ``port=0`` 이면 커널이 빈 포트를 고른다."""
+    """서버 객체를 만든다 (아직 돌리지 않는다). ``port=0``이면 커널이 빈 포트를 고른다."""
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     server.store = store or Store()  # type: ignore[attr-defined]
@@ -231,7 +231,7 @@ def make_server(
 # 클라이언트
 # ---------------------------------------------------------------------------
 class NotRegistered(LookupError):
-    """레지스트리에 그 이름이 없다 (등록된 적이 없거나, 지워졌거나, TTL 이 지났다)."""
+    """레지스트리에 그 이름이 없다 (등록된 적이 없거나, 지워졌거나, TTL이 지났다)."""
 
 
 def _request(url: str, method: str = "GET", payload: Any = None, timeout: float = 3.0) -> tuple[int, Any]:
@@ -295,7 +295,7 @@ def _announce(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     print(
-        f"registry: {args.name} → {args.addr} 를 {args.registry} 에 알린다 (ttl {args.ttl}초)",
+        f"registry: {args.name} → {args.addr}을(를) {args.registry}에 알린다 (ttl {args.ttl}초)",
         file=sys.stderr,
         flush=True,
     )
@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             server = make_server(args.host, args.port)
-            print(f"registry: {args.host}:{args.port} 에서 듣는다", file=sys.stderr, flush=True)
+            print(f"registry: {args.host}:{args.port}에서 듣는다", file=sys.stderr, flush=True)
             signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
             server.serve_forever()
             return 0
@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"registry: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"registry: 레지스트리 {args.registry} 에 닿지 못했다: {exc}", file=sys.stderr)
+        print(f"registry: 레지스트리 {args.registry}에 닿지 못했다: {exc}", file=sys.stderr)
         return 1
 
 
@@ -394,7 +394,7 @@ def source_bytes() -> bytes:
 
 
 def app_archive() -> bytes:
-    """``registry/registry.py`` 하나가 든 tar (``put_archive`` 가 받는 형식)."""
+    """``registry/registry.py`` 하나가 든 tar (``put_archive``가 받는 형식)."""
     data = source_bytes()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
@@ -408,12 +408,12 @@ def app_archive() -> bytes:
 
 
 def deploy_source(container: Container, *, echo: bool = True) -> str:
-    """이 파일을 컨테이너의 ``/opt/registry/registry.py`` 로 복사한다. 만들기만 하고 시작하지 않은
+    """이 파일을 컨테이너의 ``/opt/registry/registry.py``로 복사한다. 만들기만 하고 시작하지 않은
     컨테이너에도 된다 (시작 명령이 이 파일을 실행할 때 쓴다). 돌려주는 값은 컨테이너 안의 경로다."""
     if echo:
         print(f"$ docker cp netlab/apps/registry.py {container.name}:{APP_PATH}")
     if not container.put_archive(str(Path(APP_DIR).parent), app_archive()):
-        raise RuntimeError(f"{container.name} 에 {APP_PATH} 를 넣지 못했다")
+        raise RuntimeError(f"{container.name}에 {APP_PATH}를 넣지 못했다")
     return APP_PATH
 
 
