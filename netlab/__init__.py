@@ -14,6 +14,7 @@ from __future__ import annotations
 from .capabilities import probe, requires, supports
 from .checks import CheckFailed, check, check_equal
 from .engine import EngineUnavailable, FeatureMissing, available, engine_info
+from .korean import josa
 from .lab import ExecResult, Lab, OfflineLab
 from .lab import start as lab
 from .resources import LAB_IMAGE, LABEL_BOOK, LABEL_LAB, cleanup
@@ -36,6 +37,7 @@ __all__ = [
     "check_eventually",
     "cleanup",
     "engine_info",
+    "josa",
     "lab",
     "probe",
     "requires",
