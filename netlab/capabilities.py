@@ -29,7 +29,7 @@ _TESTS: dict[str, tuple[str, str]] = {
     "esp": (
         "ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 reqid 1 mode transport "
         "aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128",
-        "IPsec ESP (암호화 오버레이의 데이터 평면)",
+        "IPsec ESP (암호화된 오버레이의 데이터 플레인)",
     ),
 }
 
@@ -42,7 +42,7 @@ EXPLAIN: dict[str, str] = {
         "여기서는 DNS 라운드로빈(--endpoint-mode dnsrr)과 tasks.<서비스>로 같은 생각을 보여 준다."
     ),
     "esp": (
-        "암호화 오버레이(--opt encrypted)는 노드 사이의 VXLAN을 IPsec ESP로 감싼다. "
+        "암호화된 오버레이(--opt encrypted)는 노드 사이의 VXLAN을 IPsec ESP로 감싼다. "
         "이 엔진 호스트의 커널에는 ESP 변환(xfrm esp4, AES-GCM)이 없다. 엔진(20.10에서도 28.5에서도)은 암호화 "
         "오버레이를 만들고 태스크도 띄우지만, 보안 연관(SA)을 만들지 못해 노드 사이 트래픽이 모두 버려진다 "
         "(평문으로 새지는 않는다). 보통의 배포판 커널에서는 esp4 모듈로 동작한다."
@@ -54,7 +54,7 @@ EXPLAIN: dict[str, str] = {
     ),
     "ipvlan": ("IPVLAN 드라이버는 커널의 ipvlan 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다."),
     "macvlan": "MACVLAN 드라이버는 커널의 macvlan 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다.",
-    "vxlan": "오버레이 드라이버의 데이터 평면은 커널의 vxlan 모듈이다. 이 엔진 호스트의 커널에는 없다.",
+    "vxlan": "오버레이 드라이버의 데이터 플레인은 커널의 vxlan 모듈이다. 이 엔진 호스트의 커널에는 없다.",
     "dummy": "dummy 링크는 커널의 dummy 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다.",
     "bridge": "브리지 드라이버는 커널의 bridge 모듈이 필요하다. 이 엔진 호스트의 커널에는 없다.",
     "veth": "veth 쌍이 없으면 컨테이너 네트워크를 만들 수 없다.",

@@ -12,9 +12,9 @@
 
 ``tcpdump -w``로 pcap 파일을 쓰고, 파일은 도커 API(``get_archive``)로 가져와 :mod:`struct`로 푼다.
 텍스트 출력을 긁지 않으므로 tcpdump 버전마다 다른 출력 형식에 흔들리지 않는다. scapy는 쓰지 않는다:
-이 책에 필요한 것은 이더넷, IPv4, UDP/TCP/ICMP, VXLAN 머리뿐이다.
+이 책에 필요한 것은 이더넷, IPv4, UDP/TCP/ICMP, VXLAN 헤더뿐이다.
 
-VXLAN(RFC 7348) 머리는 8바이트다: 플래그(I 비트 0x08), 예약 3바이트, VNI 3바이트, 예약 1바이트.
+VXLAN(RFC 7348) 헤더는 8바이트다: 플래그(I 비트 0x08), 예약 3바이트, VNI 3바이트, 예약 1바이트.
 그 뒤에 안쪽 이더넷 프레임이 통째로 온다.
 """
 
@@ -44,7 +44,7 @@ ETH_IPV6 = 0x86DD
 IP_ICMP = 1
 IP_TCP = 6
 IP_UDP = 17
-#: IPsec ESP (RFC 4303). 머리는 SPI 4바이트와 순번 4바이트뿐이고, 그 뒤는 암호문이다.
+#: IPsec ESP (RFC 4303). 헤더는 SPI 4바이트와 순번 4바이트뿐이고, 그 뒤는 암호문이다.
 IP_ESP = 50
 _PROTO_NAMES = {IP_ICMP: "icmp", IP_TCP: "tcp", IP_UDP: "udp", IP_ESP: "esp"}
 _ICMP_NAMES = {0: "echo reply", 3: "unreachable", 8: "echo request", 11: "time exceeded"}
@@ -102,7 +102,7 @@ class Frame:
 
     @property
     def esp_name(self) -> str:
-        """ESP 머리의 두 값(SPI와 순번)을 한 낱말로. ESP가 아니면 빈 문자열."""
+        """ESP 헤더의 두 값(SPI와 순번)을 한 낱말로. ESP가 아니면 빈 문자열."""
         return f"spi 0x{self.spi:08x} seq {self.esp_seq}" if self.spi is not None else ""
 
     @property
@@ -114,7 +114,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class Vxlan:
-    """VXLAN 머리와 그 안쪽 프레임."""
+    """VXLAN 헤더와 그 안쪽 프레임."""
 
     flags: int
     vni: int
@@ -237,7 +237,7 @@ def parse_pcap(data: bytes, *, vxlan_port: int = VXLAN_PORT) -> list[Packet]:
     if len(data) < 24:
         if not data:
             return []
-        raise PcapError("pcap 전역 머리(24바이트)보다 짧다")
+        raise PcapError("pcap 전역 헤더(24바이트)보다 짧다")
     magic = data[:4]
     if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
         endian = "<"

@@ -855,7 +855,7 @@ def _ping_df(lab: Lab, client: Container, target: str, payload: int) -> bool:
 
 
 def path_mtu(lab: Lab, client: Container, target: str, ceiling: int) -> int:
-    """DF를 켠 ping의 크기를 이분 탐색해 경로 MTU를 잰다 (IPv4 머리 20 + ICMP 머리 8 바이트를 더한 값)."""
+    """DF를 켠 ping의 크기를 이분 탐색해 경로 MTU를 잰다 (IPv4 헤더 20 + ICMP 헤더 8 바이트를 더한 값)."""
     if _ping_df(lab, client, target, ceiling - 28):
         return ceiling
     low, high = 0, ceiling - 28  # low는 되는 크기, high는 안 되는 크기

@@ -55,6 +55,8 @@ VARIANTS: dict[str, str] = {
     "제어 평면": "컨트롤 플레인",
     # 용어집: DNS 라운드로빈. IPVS 와 nginx 의 round robin 도 같은 낱말이므로 함께 붙여 쓴다.
     "라운드 로빈": "라운드로빈",
+    # 용어집: 암호화된 오버레이 (encrypted overlay)
+    "암호화 오버레이": "암호화된 오버레이",
     # 용어집: 독립 실행 컨테이너 (standalone container)
     "단독 컨테이너": "독립 실행 컨테이너",
     # health check. 용어집의 '상태 검사' 항목을 따른다.

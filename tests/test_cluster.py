@@ -79,7 +79,7 @@ def test_parse_pcap_decodes_vxlan_headers():
 
 
 def test_parse_pcap_reads_the_spi_and_sequence_of_esp_and_nothing_of_the_ciphertext():
-    esp = struct.pack("!II", 0xEA1C5526, 3) + bytes(range(40))  # 머리 뒤는 IV, 암호문, ICV: 풀 것이 없다
+    esp = struct.pack("!II", 0xEA1C5526, 3) + bytes(range(40))  # 헤더 뒤는 IV, 암호문, ICV: 풀 것이 없다
     frame = _eth(b"\x02" * 6, b"\x04" * 6, 0x0800, _ipv4("192.168.252.2", "192.168.252.3", 50, esp))
 
     (packet,) = capture.parse_pcap(_pcap([frame]))

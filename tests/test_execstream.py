@@ -1,4 +1,4 @@
-"""exec 출력 스트림: 8바이트 머리로 나뉜 조각을 빠짐없이, 시간 제한과 함께 읽는다."""
+"""exec 출력 스트림: 8바이트 헤더로 나뉜 조각을 빠짐없이, 시간 제한과 함께 읽는다."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _frame(stream: int, payload: bytes) -> bytes:
 
 
 class Trickle(io.RawIOBase):
-    """한 번에 몇 바이트씩만 내주는 스트림 (조각이 머리 중간에서 끊겨 도착하는 소켓의 대역)."""
+    """한 번에 몇 바이트씩만 내주는 스트림 (조각이 헤더 중간에서 끊겨 도착하는 소켓의 대역)."""
 
     def __init__(self, data: bytes, step: int) -> None:
         self.data, self.step = data, step
