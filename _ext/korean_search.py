@@ -10,6 +10,9 @@ Sphinx 에는 한국어 검색 언어가 없어서, 기본값으로 돌리면 ``
   떼어 낸 결과에 다시 같은 규칙을 적용한다(``서버에서도`` → ``서버에서`` → ``서버``).
 * 영어: 소문자로 바꾼 뒤 a–z 로만 된 낱말에 Sphinx 영어 검색과 같은 Porter 어간 추출을 쓴다.
 * 조사만 홀로 남은 낱말(``를``, ``에서`` …)과 영어 불용어는 색인하지 않는다.
+* 노트북의 HTML 출력(표)은 태그 자리를 낱말 경계로 읽는다. Sphinx 는 raw HTML 의 태그를 빈 문자열로
+  지워서 ``<td>브리지</td><td>노드</td>`` 가 ``브리지노드`` 한 낱말이 되었다 (:func:`html_text`).
+* 검색 결과의 순위와 요약은 ``korean_search_scorer.js`` 가 정한다. ``html_search_scorer`` 로 넣는다.
 
 브라우저 쪽 규칙은 ``korean_search.js`` 에 있고, 조사 표는 이 모듈의 표를 JSON 으로 넘겨
 쓰므로 색인과 질의가 어긋나지 않는다. 두 구현이 같은 결과를 내는지는
@@ -18,22 +21,28 @@ Sphinx 에는 한국어 검색 언어가 없어서, 기본값으로 돌리면 ``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import snowballstemmer
-from sphinx.search import SearchLanguage
+from docutils import nodes
+from sphinx.search import IndexBuilder, SearchLanguage
 from sphinx.search.en import english_stopwords, js_porter_stemmer
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
-__all__ = ["SearchKorean", "split_words", "stem_korean", "stem_word"]
+__all__ = ["SearchKorean", "html_text", "split_words", "stem_korean", "stem_word"]
 
-_VERSION: Final = "1.0"
+_VERSION: Final = "1.1"
 _JS_PATH: Final = Path(__file__).with_name("korean_search.js")
+#: 검색 결과의 순위와 요약 (``html_search_scorer``). language_data.js 의 어간 추출기 뒤에 들어간다.
+SCORER_PATH: Final = Path(__file__).with_name("korean_search_scorer.js")
 
 # 완성형 한글 음절 범위와 받침 번호 (받침 없음 0, ㄹ 받침 8)
 SYLLABLE_FIRST: Final = 0xAC00
@@ -151,6 +160,74 @@ def split_words(text: str) -> list[str]:
     return [run for token in _WORD_RE.findall(text) for run in _RUN_RE.findall(token)]
 
 
+# 글자 모양만 바꾸는 인라인 요소. 낱말 한가운데에 걸릴 수 있으므로 경계로 보지 않는다.
+# 그 밖의 모든 태그(표 칸, 행, 문단, 목록, 줄 바꿈 …)는 낱말 경계다.
+_INLINE_TAGS: Final = frozenset(
+    "a abbr b bdi bdo cite code data dfn em font i kbd mark q s samp small span strong sub sup time tt u var".split()
+)
+# 안의 글자가 본문이 아닌 요소
+_SKIP_TAGS: Final = frozenset({"script", "style", "template"})
+
+
+class _HtmlText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """HTML 조각의 글자. 표 칸·문단 같은 요소의 경계는 빈칸이 되고, 문자 참조(``&lt;``)는 글자로 푼다.
+
+    Sphinx 7.4 의 색인기는 raw HTML 의 태그를 빈 문자열로 지운다(``re.sub(r'<[^<]+?>', '', …)``).
+    그러면 표의 머리줄 ``<th>브리지</th><th>노드</th>…`` 가 ``브리지노드네트워크범위서브넷`` 한 낱말로 색인된다.
+    """
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _readable_raw_html(doctree: nodes.document) -> nodes.document:
+    """raw HTML 노드의 글자를 :func:`html_text` 로 바꾼 사본. 색인에만 쓰고, 쪽의 HTML 은 그대로다."""
+    copy = doctree.deepcopy()
+    for raw in list(copy.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split():
+            # 색인기가 이 글자에 다시 태그 지우기(<...>)를 하므로 '<' 는 남기지 않는다.
+            # 낱말 글자가 아니라 잃는 것은 없다.
+            text = html_text(raw.astext()).replace("<", " ")
+            raw.replace_self(nodes.raw("", text, format=raw["format"]))
+    return copy
+
+
+# 모듈을 다시 불러와도 두 겹으로 감싸지 않도록 Sphinx 의 원래 함수를 찾아 둔다
+_original_word_collector = getattr(IndexBuilder._word_collector, "__wrapped__", IndexBuilder._word_collector)
+
+
+@functools.wraps(_original_word_collector)
+def _word_collector(self: IndexBuilder, doctree: nodes.document) -> Any:
+    """``IndexBuilder._word_collector`` 를 감싼다. 한국어 색인일 때만 raw HTML 을 제대로 읽은 사본을 넘긴다."""
+    if isinstance(self.lang, SearchKorean):
+        doctree = _readable_raw_html(doctree)
+    return _original_word_collector(self, doctree)
+
+
 def _js_rules() -> dict[str, Any]:
     return {
         "hangulRanges": [list(r) for r in HANGUL_RANGES],
@@ -197,8 +274,17 @@ class SearchKorean(SearchLanguage):
         return bool(word) and word not in self.stopwords
 
 
+def _use_scorer(app: Sphinx, config: Config) -> None:
+    # 책이 따로 고른 scorer 가 있으면 그것을 쓴다. Sphinx 는 이 경로를 작업 폴더 기준으로 열므로 절대 경로로 준다.
+    if (config.html_search_language or config.language or "").startswith("ko") and not config.html_search_scorer:
+        config.html_search_scorer = str(SCORER_PATH)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_search_language(SearchKorean)
+    # 색인기의 낱말 모으기: 표 칸 사이를 낱말 경계로 (html_text). 한 번만 감싼다.
+    IndexBuilder._word_collector = _word_collector  # type: ignore[method-assign]
+    app.connect("config-inited", _use_scorer)
     return {
         "version": _VERSION,
         "parallel_read_safe": True,

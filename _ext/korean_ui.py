@@ -8,8 +8,8 @@ sphinx-book-theme 와 pydata-sphinx-theme 의 문구는 번역 카탈로그 두 
   없어서 "Back to top", "Color mode" 같은 문구가 영어로 남는다.
 
 이 확장은 두 카탈로그의 번역기 앞에 이 책의 번역표(``UI_KO``)를 끼운다. 표에 없는 문구는 원래 번역기로
-넘어간다. 테마 템플릿에 영어로 박혀 있는 문구(옆 막대 단추의 도움말)는 ``templates/`` 의 같은 이름
-템플릿이 ``_()`` 로 감싸 번역표를 거치게 한다. 검색 칸의 안내 글은 Jupyter Book 이 테마 옵션
+넘어간다. 테마 템플릿에 영어로 박혀 있는 문구(옆 막대 단추의 도움말, 책 차례와 인쇄용 차례의 ``aria-label``)는
+``templates/`` 의 같은 이름 템플릿이 ``_()`` 로 감싸 번역표를 거치게 한다. 검색 칸의 안내 글은 Jupyter Book 이 테마 옵션
 ``search_bar_text`` 에 영어("Search this book...")로 넣으므로 그 옵션을 바꾼다.
 
 HTML 을 빌드한 뒤에 고치지 않고 테마가 문구를 고르는 자리에서 바꾸므로, 테마를 올려도 문구의 뜻(msgid)이
@@ -86,6 +86,8 @@ UI_KO: Final[dict[str, dict[str, str]]] = {
         "Please activate JavaScript to enable the search functionality.": "검색하려면 자바스크립트를 켜야 한다.",
         # templates/ 의 책 차례(aria-label)
         "Main": "책의 차례",
+        # templates/layout.html 의 인쇄용 차례(aria-label)
+        "Page": "이 쪽의 차례",
     },
 }
 

@@ -56,6 +56,9 @@ class _PageScanner(HTMLParser):
         self.widget_cdn: list[str] = []
         self.has_widget_state = False
         self.article_text: list[str] = []
+        #: 쪽의 실행되는 스크립트: (src, 인라인 본문). type 이 JSON 같은 데이터인 것은 뺀다.
+        self.scripts: list[tuple[str, str]] = []
+        self._script: list[str] | None = None
         self._article_depth = 0  # 본문 요소 안에서 열린 태그 수
         self._skip_depth = 0  # script/style 안
 
@@ -73,6 +76,9 @@ class _PageScanner(HTMLParser):
         if tag == "script" and values.get("type") == "application/vnd.jupyter.widget-state+json":
             self.has_widget_state = True
 
+        if tag == "script" and values.get("type", "text/javascript") in ("text/javascript", "module", ""):
+            self.scripts.append((values.get("src", ""), ""))
+            self._script = []
         if tag in ("script", "style"):
             self._skip_depth += 1
         classes = values.get("class", "").split()
@@ -83,12 +89,18 @@ class _PageScanner(HTMLParser):
             self._article_depth = 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            src, _ = self.scripts[-1]
+            self.scripts[-1] = (src, "".join(self._script).strip())
+            self._script = None
         if tag in ("script", "style") and self._skip_depth:
             self._skip_depth -= 1
         if self._article_depth and tag not in _VOID_TAGS:
             self._article_depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
         if self._article_depth and not self._skip_depth:
             self.article_text.append(data)
 
@@ -240,3 +252,62 @@ def test_page_with_particle_form_is_found_by_stem(
     found = _docs_for(search_index, "컨테이너")
     missing = sorted(with_form - found)
     assert not missing, f"'컨테이너' 로 찾히지 않는 쪽: {missing}"
+
+
+# ---------------------------------------------------------------- (d) 쪽의 스크립트, 저장소 주소, 복사 단추
+
+
+def test_no_script_is_included_twice(pages: dict[Path, _PageScanner]) -> None:
+    """같은 스크립트(같은 src, 또는 같은 인라인 본문)가 한 쪽에 두 번 들어가지 않는다.
+
+    Sphinx 7.4 는 빌더가 만들어진 뒤 더한 인라인 스크립트를 두 번 넣는다(_ext/page_scripts.py). 예전에는
+    sphinx-thebe 의 ``const THEBE_JS_URL`` 이 두 번 들어가 모든 쪽이 콘솔에 SyntaxError 를 냈다.
+    """
+    twice = {}
+    for rel, page in pages.items():
+        seen = [src.split("?")[0] or body for src, body in page.scripts]
+        dups = sorted({item[:80] for item in seen if seen.count(item) > 1})
+        if dups:
+            twice[str(rel)] = dups
+    assert not twice, f"두 번 들어간 스크립트: {json.dumps(twice, ensure_ascii=False, indent=1)}"
+
+
+def test_no_thebe_or_launch_buttons(pages: dict[Path, _PageScanner]) -> None:
+    """thebe 설정과 런치 단추가 없다. 이 책은 Binder 같은 실행 환경을 주지 않는다 (Binder 에는 도커 엔진이 없다)."""
+    found = []
+    for rel in pages:
+        html = (HTML_DIR / rel).read_text(encoding="utf-8")
+        for needle in ("thebe", "mybinder", "dropdown-launch-buttons", "binderhub"):
+            if needle in html.lower():
+                found.append(f"{rel}: {needle}")
+    assert not found, "\n".join(found)
+
+
+#: 있지 않은 저장소. 실제 주소가 생기기 전까지 책과 안내 파일 어디에도 적지 않는다.
+_MISSING_REPOSITORY = "netlab-book/docker-network-design"
+
+
+def test_nothing_links_to_the_nonexistent_repository() -> None:
+    _require_build()
+    sources = [ROOT / name for name in ("README.md", "intro.md", "_config.yml")]
+    built = [p for p in HTML_DIR.rglob("*") if p.is_file() and p.suffix in (".html", ".js", ".md", ".txt", ".ipynb")]
+    assert any(p.name == "intro.html" for p in built)
+    found = [
+        str(path)
+        for path in sources + built
+        if _MISSING_REPOSITORY in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not found, f"없는 저장소 {_MISSING_REPOSITORY} 를 가리키는 파일: {found}"
+
+
+def test_copy_button_drops_the_shell_prompt() -> None:
+    """sphinx-copybutton 이 켜져 있고, 복사할 때 ``$ `` 프롬프트를 뗀다 (빌드된 copybutton.js 의 설정)."""
+    _require_build()
+    script = HTML_DIR / "_static" / "copybutton.js"
+    assert script.is_file(), "sphinx-copybutton 의 copybutton.js 가 빌드에 없다"
+    call = re.search(r"return formatCopyText\(text, ('(?:[^'\\]|\\.)*'), (true|false),", script.read_text())
+    assert call, "copybutton.js 에서 formatCopyText 호출을 찾지 못했다"
+    prompt, is_regexp = call.group(1)[1:-1], call.group(2) == "true"
+    assert (prompt, is_regexp) == ("$ ", False), (prompt, is_regexp)
+    chapter = (HTML_DIR / "chapters" / "06-bridge.html").read_text(encoding="utf-8")
+    assert "copybutton.js" in chapter, "쪽에 copybutton.js 가 붙지 않았다"

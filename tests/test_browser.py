@@ -61,6 +61,22 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def _console_error(message: dict[str, Any]) -> str:
+    """DevTools 이벤트 하나가 콘솔 오류이면 그 내용, 아니면 빈 문자열."""
+    method, params = message.get("method"), message.get("params") or {}
+    if method == "Runtime.exceptionThrown":
+        details = params.get("exceptionDetails") or {}
+        exception = details.get("exception") or {}
+        return f"{exception.get('description') or details.get('text', '')} ({details.get('url', '')})"
+    if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+        args = params.get("args") or []
+        return "console.error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in args)
+    if method == "Log.entryAdded" and (params.get("entry") or {}).get("level") == "error":
+        entry = params["entry"]
+        return f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip()
+    return ""
+
+
 def _load_serve_book() -> Any:
     spec = importlib.util.spec_from_file_location("serve_book", ROOT / "scripts" / "serve_book.py")
     module = importlib.util.module_from_spec(spec)
@@ -109,9 +125,12 @@ class Browser:
         self._next = 0
         self.events: list[dict[str, Any]] = []
         self.requests: list[str] = []
+        #: 브라우저 콘솔에 찍힌 오류: 잡히지 않은 예외, console.error, 브라우저의 오류 기록 (Log 도메인)
+        self.console_errors: list[str] = []
+        self.url = "about:blank"
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        for domain in ("Page", "Network", "Runtime"):
+        for domain in ("Page", "Network", "Runtime", "Log"):
             self.call(f"{domain}.enable", session=self.session)
         self.viewport(1280, 900)
 
@@ -132,6 +151,9 @@ class Browser:
         message = json.loads(raw)
         if message.get("method") == "Network.requestWillBeSent":
             self.requests.append(message["params"]["request"]["url"])
+        error = _console_error(message)
+        if error:
+            self.console_errors.append(f"{urlsplit(self.url).path}: {error}")
         return message
 
     def call(self, method: str, session: str | None = None, timeout: float = 30, **params: Any) -> dict[str, Any]:
@@ -163,6 +185,7 @@ class Browser:
     # -- 쪽 다루기 -------------------------------------------------------------------
     def open(self, url: str) -> None:
         self.events.clear()
+        self.url = url
         self.call("Page.navigate", session=self.session, url=url)
         self._wait_event("Page.loadEventFired")
 
@@ -240,6 +263,21 @@ def browser() -> Iterator[Browser]:
     yield b
     b.close()
     shutil.rmtree(b.tmp, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """브라우저를 쓰는 시험마다, 그 시험이 연 쪽에서 콘솔 오류가 하나라도 나면 실패한다."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    b: Browser = request.getfixturevalue("browser")
+    start = len(b.console_errors)
+    yield
+    if b.proc.poll() is None:
+        b.js("0")  # 아직 읽지 않은 이벤트를 마저 읽는다
+    errors = b.console_errors[start:]
+    assert not errors, "브라우저 콘솔에 오류가 찍혔다:\n" + "\n".join(errors)
 
 
 # 캔버스에 같은 글꼴로 글자를 그려 두부인지 본다. 서로 다른 두 한글이 똑같이 그려지거나, 어떤 글꼴에도 없는
@@ -385,6 +423,21 @@ def _article_text(path: Path) -> str:
     return "".join(parser.parts)
 
 
+def _search(server: Any, browser: Browser, query: str) -> list[str]:
+    """검색 쪽에서 ``query`` 로 찾고, 결과 쪽들(docname)을 화면의 순서대로 돌려준다."""
+    browser.open(server.base + "search.html?q=" + quote(query))
+    browser.wait_for(
+        # 요약 줄은 검색을 시작할 때 빈 채로 생기고, 끝날 때(_finishSearch) 글이 채워진다. Search._pulse_status 는
+        # 보지 않는다: Sphinx 의 stopPulse() 는 걸어 둔 타이머를 지우지 않아 -1 이 0.5초 안에 다시 0 으로 돌아간다
+        "typeof Search !== 'undefined'"
+        " && (document.querySelector('#search-results .search-summary')?.innerText || '').trim() !== ''",
+        timeout=30,
+        what=f"'{query}' 검색 끝남",
+    )
+    hrefs = browser.js("Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
+    return [unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs]
+
+
 def test_search_finds_inflected_forms(server, browser):
     pages = {}
     for path in sorted(HTML_DIR.rglob("*.html")):
@@ -397,17 +450,7 @@ def test_search_finds_inflected_forms(server, browser):
             bare = re.search(r"컨테이너(?![가-힣])", text) is not None
             pages[rel.removesuffix(".html")] = bare
     assert pages, "본문에 '컨테이너를' 이 나오는 쪽이 없다"
-    browser.open(server.base + "search.html?q=" + quote("컨테이너"))
-    browser.wait_for(
-        # 요약 줄은 검색을 시작할 때 빈 채로 생기고, 끝날 때(_finishSearch) 글이 채워진다. Search._pulse_status 는
-        # 보지 않는다: Sphinx 의 stopPulse() 는 걸어 둔 타이머를 지우지 않아 -1 이 0.5초 안에 다시 0 으로 돌아간다
-        "typeof Search !== 'undefined'"
-        " && (document.querySelector('#search-results .search-summary')?.innerText || '').trim() !== ''",
-        timeout=30,
-        what="검색 끝남",
-    )
-    hrefs = browser.js("Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
-    found = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs}
+    found = set(_search(server, browser, "컨테이너"))
     missing = sorted(set(pages) - found)
     assert not missing, f"'컨테이너' 로 찾았는데 '컨테이너를' 이 있는 쪽이 결과에 없다: {missing}"
     only_inflected = sorted(p for p, bare in pages.items() if not bare)
@@ -452,19 +495,70 @@ def test_search_finds_a_word_that_appears_only_with_a_particle(server, browser):
     picked = _only_inflected_word()
     assert picked, "책에 '<낱말>를' 로만 나오는 낱말이 하나도 없다 (이 시험이 확인할 것이 없다)"
     word, pages = picked
-    browser.open(server.base + "search.html?q=" + quote(word))
-    browser.wait_for(
-        # 요약 줄은 검색을 시작할 때 빈 채로 생기고, 끝날 때(_finishSearch) 글이 채워진다. Search._pulse_status 는
-        # 보지 않는다: Sphinx 의 stopPulse() 는 걸어 둔 타이머를 지우지 않아 -1 이 0.5초 안에 다시 0 으로 돌아간다
-        "typeof Search !== 'undefined'"
-        " && (document.querySelector('#search-results .search-summary')?.innerText || '').trim() !== ''",
-        timeout=30,
-        what=f"'{word}' 검색 끝남",
-    )
-    hrefs = browser.js("Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.href)")
-    found = {unquote(urlsplit(h).path).lstrip("/").removesuffix(".html") for h in hrefs}
+    found = set(_search(server, browser, word))
     missing = sorted(set(pages) - found)
     assert not missing, f"'{word}' 는 책에 '{word}를' 로만 나온다. 그런데 찾은 결과에 없는 쪽: {missing}"
+
+
+#: (질의, 맨 위에 나와야 할 쪽, 요약 문장에 있어야 할 어간).
+#: 질의는 조사가 붙은 꼴이고, 쪽은 그 낱말을 제목으로 가진 장이다.
+SEARCH_RANKING = [
+    ("브리지를", "chapters/06-bridge", "브리지"),
+    ("오버레이를", "chapters/07-overlay", "오버레이"),
+    ("macvlan을", "chapters/09-macvlan", "macvlan"),
+]
+
+_FIRST_SNIPPET = "#search-results ul.search li:first-child p.context"
+
+
+def _first_snippet(browser: Browser, query: str) -> str:
+    return browser.wait_for(
+        f"document.querySelector({json.dumps(_FIRST_SNIPPET)})?.innerText", what=f"'{query}' 첫 결과의 요약"
+    )
+
+
+@pytest.mark.parametrize(("query", "page", "stem"), SEARCH_RANKING)
+def test_search_ranks_the_page_about_the_word_first(server, browser, query, page, stem):
+    """쪽 제목에 낱말이 있는 장이 맨 위에 오고, 요약은 본문에서 그 낱말이 든 문장이다 (차례나 제목이 아니다)."""
+    results = _search(server, browser, query)
+    assert results, f"'{query}' 로 찾은 쪽이 없다"
+    assert results[0] == page, f"'{query}': 맨 위가 {page} 가 아니다: {results[:5]}"
+    snippet = _first_snippet(browser, query)
+    assert stem in snippet.lower(), f"'{query}' 의 요약에 '{stem}' 이 없다: {snippet!r}"
+    marks = json.dumps(_FIRST_SNIPPET + " span.highlighted")
+    marked = browser.js(f"Array.from(document.querySelectorAll({marks})).map(s => s.innerText)")
+    assert any(stem in m.lower() for m in marked), f"요약에서 '{stem}' 이 든 낱말이 강조되지 않았다: {marked}"
+    # 요약은 그 쪽 본문(<article>)에 있는 글이다. 인쇄용 차례와 쪽 제목은 <article> 밖에 있다
+    shown = " ".join(snippet.strip().removeprefix("…").removesuffix("…").split())
+    body = " ".join(_article_text(HTML_DIR / f"{page}.html").split())
+    assert shown and shown in body, f"요약이 {page} 본문의 글이 아니다: {snippet!r}"
+    title = browser.js("document.querySelector('#search-results ul.search li:first-child a').innerText")
+    assert not shown.startswith(title), f"요약이 쪽 제목으로 시작한다 (차례를 보여 준다): {snippet!r}"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1400, 390])
+def test_search_results_page_at_desktop_and_phone_widths(server, browser, width, theme):
+    """검색 결과 쪽을 1400 px 와 390 px, 밝은/어두운 모드로 찍는다.
+
+    결과의 글자(강조한 낱말 포함)가 바탕과 대비되고, 쪽이 화면보다 넓지 않다.
+    """
+    phone = width < 768
+    browser.viewport(width, PHONE[1] if phone else 900, mobile=phone)
+    try:
+        _search(server, browser, SEARCH_RANKING[0][0])
+        _first_snippet(browser, SEARCH_RANKING[0][0])
+        _set_theme(browser, theme)
+        worst = _contrast(browser, "#search-results")
+        assert worst, "검색 결과에서 글자를 찾지 못했다"
+        assert worst[0]["ratio"] >= MIN_CONTRAST, f"{theme}: 검색 결과의 글자가 바탕에 묻힌다: {worst[:5]}"
+        page = browser.js(f"{_OVERFLOW_JS}({width})")
+        assert page["scroll"] <= width + 1, f"{width} px 에서 검색 결과 쪽이 화면보다 넓다: {page}"
+        time.sleep(0.2)
+        browser.screenshot(f"search-{width}-{theme}")
+    finally:
+        _set_theme(browser, "light")
+        browser.viewport(1280, 900)
 
 
 # -- 어두운 화면, 좁은 화면, 글자 사이 ----------------------------------------------------------
@@ -713,25 +807,25 @@ def test_korean_body_text_breaks_between_words(server, browser):
 # -- 화면의 한국어 문구와 아이콘 ------------------------------------------------------------------
 
 # 본문(<article>) 밖에서 사람이 읽는 글자와 속성. 로고·상표 이름과 단축키는 영어로 둔다.
-# 인쇄할 때만 보이는 차례(.onlyprint)는 화면에도, 화면 읽기 프로그램에도 나오지 않으므로 보지 않는다.
-# 차례와 이전/다음 링크에 적힌 장 제목은 책의 내용이므로 글자는 보지 않고 속성만 본다.
+# 인쇄할 때만 보이는 차례(.onlyprint)도 본다: 인쇄한 쪽과 그 차례의 aria-label 도 독자가 읽는 문구다.
+# 차례와 이전/다음 링크에 적힌 장 제목, 인쇄용 쪽 머리의 쪽 제목은 책의 내용이므로 글자는 보지 않고 속성만 본다.
 _CHROME_TEXT_JS = r"""
 (() => {
   const out = [];
-  const skip = (el) => el.closest('article, script, style, noscript, svg, .onlyprint');
+  const skip = (el) => el.closest('article, script, style, noscript, svg');
   for (const el of document.querySelectorAll('body *')) {
     if (skip(el)) continue;
     for (const name of ['title', 'aria-label', 'placeholder', 'alt', 'data-bs-title']) {
       const v = el.getAttribute(name);
       if (v && v.trim()) out.push(v.trim());
     }
-    if (el.closest('a.reference, .prev-next-title')) continue;  // 장 제목(책의 내용)
+    if (el.closest('a.reference, .prev-next-title, #jb-print-docs-body > h1')) continue;  // 장 제목(책의 내용)
     for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) out.push(n.textContent.trim());
   }
   return out;
 })()
 """
-_ALLOWED_ENGLISH = {"Binder", "Binder 로고", "Ctrl", "K", ".ipynb", ".pdf"}
+_ALLOWED_ENGLISH = {"Ctrl", "K", ".ipynb", ".pdf"}
 
 
 def test_interface_text_is_korean(server, browser):
@@ -747,7 +841,82 @@ def test_interface_text_is_korean(server, browser):
         - _ALLOWED_ENGLISH
     )
     assert not english, f"본문 밖에 영어로 남은 문구: {english}"
+    print_toc = browser.js("document.querySelector('#jb-print-toc nav')?.getAttribute('aria-label')")
+    assert print_toc and re.search("[가-힣]", print_toc), f"인쇄용 차례의 aria-label: {print_toc!r}"
+    # 런치 단추(Binder 등)는 없다: Binder 에는 도커 엔진이 없고 Binder 가 빌드할 공개 저장소도 없다
+    launch = browser.js("document.querySelectorAll('.dropdown-launch-buttons, a[href*=\"mybinder\"]').length")
+    assert launch == 0, "쪽에 런치 단추가 있다"
     browser.screenshot("bridge-header")
+
+
+def test_no_page_logs_a_console_error(server, browser):
+    """빈 프로필의 브라우저로 모든 쪽을 열어도 콘솔에 오류가 없다.
+
+    예전에는 모든 쪽이 두 번 들어간 thebe 설정 스크립트 때문에 ``THEBE_JS_URL`` 재선언 오류를 냈다.
+    """
+    pages = _html_pages()
+    assert "search.html" in pages and BRIDGE in pages
+    start = len(browser.console_errors)
+    for page in pages:
+        browser.open(server.base + page)
+        browser.js("0")
+    errors = browser.console_errors[start:]
+    assert not errors, "콘솔 오류:\n" + "\n".join(errors)
+
+
+# 복사 단추를 누르고(사용자 동작으로) 그때 클립보드로 가는 글을 copy 이벤트에서 읽는다.
+# ClipboardJS 는 숨은 textarea 에 글을 넣고 execCommand('copy') 를 부른다.
+_COPY_JS = r"""
+(async (index) => {
+  const copied = [];
+  const listen = (e) => copied.push(e.target && e.target.value !== undefined ? e.target.value : String(getSelection()));
+  document.addEventListener('copy', listen, true);
+  try {
+    document.querySelectorAll('button.copybtn')[index].click();
+    await new Promise(r => setTimeout(r, 50));
+  } finally {
+    document.removeEventListener('copy', listen, true);
+  }
+  return copied;
+})
+"""
+
+
+def _copy(browser: Browser, index: int) -> list[str]:
+    result = browser.call(
+        "Runtime.evaluate",
+        session=browser.session,
+        expression=f"{_COPY_JS}({index})",
+        awaitPromise=True,
+        returnByValue=True,
+        userGesture=True,
+    )
+    assert "exceptionDetails" not in result, result
+    return result["result"]["value"]
+
+
+def test_copy_button_drops_shell_prompts_and_keeps_comments(server, browser):
+    """셀 출력의 ``$ 명령`` 은 프롬프트 없이 명령만 복사되고, 파이썬 셀의 ``# 주석`` 줄은 그대로 복사된다."""
+    browser.open(server.base + BRIDGE)
+    browser.wait_for("document.querySelectorAll('button.copybtn').length > 0", what="복사 단추")
+    blocks = browser.js(
+        """Array.from(document.querySelectorAll('button.copybtn')).map((b, i) => {
+             const pre = document.querySelector(b.dataset.clipboardTarget);
+             return {i, text: pre.innerText, input: pre.closest('.cell_input') !== null}; })"""
+    )
+    shell = next((b for b in blocks if not b["input"] and re.search(r"^\$ docker ", b["text"], re.M)), None)
+    python = next((b for b in blocks if b["input"] and re.search(r"^# ", b["text"], re.M)), None)
+    assert shell and python, f"{BRIDGE} 에 '$ docker' 출력이나 '# ' 주석이 든 코드 셀이 없다 (시험할 것이 없다)"
+
+    copied = _copy(browser, shell["i"])
+    assert copied, "복사 단추를 눌렀는데 복사가 일어나지 않았다"
+    commands = [line.removeprefix("$ ") for line in shell["text"].splitlines() if line.startswith("$ ")]
+    assert copied[-1].splitlines() == commands, f"프롬프트를 뗀 명령 줄만 복사되어야 한다: {copied[-1]!r}"
+
+    copied = _copy(browser, python["i"])
+    assert copied and copied[-1] == python["text"].rstrip("\n"), (
+        f"파이썬 셀이 그대로 복사되지 않았다 ('# ' 를 프롬프트로 보면 주석만 남는다): {copied[-1:]!r}"
+    )
 
 
 def test_favicon_is_served(server, browser):

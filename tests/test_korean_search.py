@@ -152,6 +152,25 @@ def test_search_language_class() -> None:
     assert "var splitQuery" in lang.js_stemmer_code
 
 
+# ---------------------------------------------------------------- HTML 출력의 글자
+
+
+def test_html_text_separates_table_cells() -> None:
+    table = "<table><tr><th>브리지</th><th>노드</th></tr><tr><td>bridge</td><td>local</td></tr></table>"
+    assert ks.split_words(ks.html_text(table)) == ["브리지", "노드", "bridge", "local"]
+
+
+def test_html_text_keeps_inline_markup_inside_a_word() -> None:
+    assert ks.split_words(ks.html_text("<p><code>docker0</code>의 주소</p>")) == ["docker0", "의", "주소"]
+    assert ks.split_words(ks.html_text("<p><b>컨</b>테이너를<br>실행</p>")) == ["컨테이너를", "실행"]
+
+
+def test_html_text_skips_scripts_and_decodes_entities() -> None:
+    text = ks.html_text("<div>a&lt;b&gt;</div><script>var x = '숨은글';</script><style>p {}</style><p>c&amp;d</p>")
+    assert "숨은글" not in text and "{}" not in text
+    assert ks.split_words(text) == ["a", "b", "c", "d"]
+
+
 # ---------------------------------------------------------------- JS 와 같은가
 
 _NODE_DRIVER = """
@@ -247,7 +266,12 @@ def test_sphinx_build_indexes_korean_stems(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (src / "index.rst").write_text("시작\n====\n\n.. toctree::\n\n   run\n", encoding="utf-8")
-    (src / "run.rst").write_text("실행\n====\n\n컨테이너를 실행한다. Docker를 쓴다.\n", encoding="utf-8")
+    (src / "run.rst").write_text(
+        "실행\n====\n\n컨테이너를 실행한다. Docker를 쓴다.\n\n"
+        # 노트북의 HTML 출력(표)과 같은 raw HTML: 칸마다 다른 낱말이어야 한다
+        ".. raw:: html\n\n   <table><tr><th>브리지</th><th>노드</th><th>서브넷</th></tr></table>\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     app = Sphinx(
         srcdir=str(src),
@@ -269,11 +293,85 @@ def test_sphinx_build_indexes_korean_stems(tmp_path: Path) -> None:
     assert "run" in _docs_for(index, "실행")  # 제목 '실행' 은 index 의 목차에도 나온다
     assert _docs_for(index, "docker") == {"run"}
     assert "를" not in index["terms"]
+    # 표 칸이 붙어 한 낱말(브리지노드서브넷)이 되지 않는다
+    assert {"브리지", "노드", "서브넷"} <= set(index["terms"])
+    assert not [t for t in index["terms"] if "브리지노드" in t]
 
     # 브라우저에 가는 language_data.js 에 우리 어간 추출기가 들어갔다
     language_data = (out / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "koreanSearchFactory" in language_data
     assert "var splitQuery = KoreanSearch.splitQuery" in language_data
+    # 순위와 요약을 정하는 scorer(html_search_scorer)도 들어갔다
+    assert "var Scorer" in language_data and "makeSearchSummary" in language_data
     # 질의 '컨테이너를' 도 같은 어간이 된다
     result = _run_node(tmp_path, {"words": ["컨테이너를", "컨테이너"], "texts": []})
     assert result["stems"] == ["컨테이너", "컨테이너"]
+
+
+# ---------------------------------------------------------------- 검색 순위 (korean_search_scorer.js)
+
+_SCORER_DRIVER = """
+const fs = require("fs");
+const vm = require("vm");
+const [codePath, inputPath] = process.argv.slice(2);
+const input = JSON.parse(fs.readFileSync(inputPath, "utf8"));
+const ctx = {
+  URLSearchParams,
+  window: {location: {search: "?q=" + encodeURIComponent(input.query)}},
+  document: {addEventListener() {}},
+};
+vm.createContext(ctx);
+vm.runInContext("var stopwords = " + JSON.stringify(input.stopwords) + ";", ctx);
+vm.runInContext(fs.readFileSync(codePath, "utf8"), ctx);
+vm.runInContext("var Search = " + JSON.stringify({_index: input.index}) + ";", ctx);
+// searchtools.js 처럼: 결과마다 [docname, title, anchor, descr, score, filename] 를 Scorer.score 에 넘긴다
+const scores = input.results.map((r) => ctx.Scorer.score(r));
+process.stdout.write(JSON.stringify(scores));
+"""
+
+
+def _scores(tmp_path: Path, query: str, index: dict[str, Any], results: list[list[Any]]) -> list[int]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node 가 없다: 검색 순위를 시험하려면 Node.js 가 필요하다")
+    lang = ks.SearchKorean({})
+    code = tmp_path / "language_data.js"
+    code.write_text(lang.js_stemmer_code + "\n" + ks.SCORER_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    driver = tmp_path / "scorer.js"
+    driver.write_text(_SCORER_DRIVER, encoding="utf-8")
+    data = tmp_path / "scorer-input.json"
+    payload = {"query": query, "stopwords": sorted(lang.stopwords), "index": index, "results": results}
+    data.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run(
+        [node, str(driver), str(code), str(data)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_scorer_ranks_page_title_above_headings_above_body(tmp_path: Path) -> None:
+    # 쪽 0: 제목에, 쪽 1: 절 제목 둘에, 쪽 2: 절 제목 하나에, 쪽 3: 본문에만 '브리지' 가 있다
+    index = {
+        "docnames": ["title", "headings", "heading", "body"],
+        "titles": ["도커 브리지 드라이버", "보안", "주소", "맺음말"],
+        "alltitles": {
+            "도커 브리지 드라이버": [[0, None]],
+            "보안": [[1, None]],
+            "브리지의 격리": [[1, "s1"]],
+            "브리지와 NAT": [[1, "s2"]],
+            "주소": [[2, None]],
+            "기본 브리지": [[2, "s3"]],
+            "맺음말": [[3, None]],
+        },
+        "terms": {"브리지": [0, 3]},
+        "titleterms": {"브리지": [0, 1, 2]},
+    }
+    # Sphinx 가 매긴 점수는 모두 같다고 둔다 (제목 낱말 15)
+    results = [[name, index["titles"][i], "", None, 15, f"{name}.md"] for i, name in enumerate(index["docnames"])]
+    scores = _scores(tmp_path, "브리지를", index, results)
+    assert scores[0] > scores[1] > scores[2] > scores[3] > 0, scores
+    # 용어집의 용어처럼 설명이 붙은 결과는 Sphinx 점수 그대로
+    glossary = [["glossary", "리눅스 브리지", "#term", "용어, in 용어집", 16, "glossary.md"]]
+    assert _scores(tmp_path, "브리지를", index, glossary) == [16]
+    # 질의에 없는 낱말은 점수를 바꾸지 않는다 (찾은 낱말이 없으면 원래 점수)
+    assert _scores(tmp_path, "를", index, results) == [15, 15, 15, 15]
