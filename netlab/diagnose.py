@@ -219,7 +219,7 @@ def wait_listening(lab: Lab, container: Container, port: int, *, timeout: float 
         until(
             lambda: listeners(lab, container),
             lambda found: any(p == port for _, p in found),
-            what=f"{container.name} 안에서 {port} 번 포트를 듣기",
+            what=f"{container.name} 안에서 {port}번 포트를 듣기",
             timeout=timeout,
         )
     except WaitTimeout:
@@ -614,7 +614,7 @@ def _listen_finding(report: Report, lab: Lab, server: Container, port: int) -> s
     name = short_name(lab, server)
     kind, addrs = listen_kind(listeners(lab, server), port)
     if kind == "none":
-        report.bad("서비스", f"{name} 안에서 {port} 번 포트를 듣는 프로세스가 없다: 서비스가 죽었거나 다른 포트를 쓴다")
+        report.bad("서비스", f"{name} 안에서 {port}번 포트를 듣는 프로세스가 없다: 서비스가 죽었거나 다른 포트를 쓴다")
     elif kind == "loopback":
         report.bad(
             "서비스",
@@ -773,14 +773,14 @@ def published_port(lab: Lab, container: Container, port: int, proto: str = "tcp"
         report.ok("호스트", f"호스트의 {host_ip}:{host_port}에서 docker-proxy가 듣는다")
     else:
         report.note(
-            "호스트", f"호스트의 {host_port} 번을 듣는 docker-proxy가 없다 (userland-proxy를 끈 엔진일 수 있다)"
+            "호스트", f"호스트의 {host_port}번을 듣는 docker-proxy가 없다 (userland-proxy를 끈 엔진일 수 있다)"
         )
     dnat = [r for r in lab.host.sh("iptables -t nat -S DOCKER").lines() if f"--dport {host_port} " in f"{r} "]
     to = re.search(r"--to-destination (\S+)", dnat[0]) if dnat else None
     if to:
-        report.ok("방화벽", f"nat/DOCKER의 DNAT 규칙: {host_port} 번 → {to.group(1)}")
+        report.ok("방화벽", f"nat/DOCKER의 DNAT 규칙: {host_port}번 → {to.group(1)}")
     else:
-        report.bad("방화벽", f"nat/DOCKER에 {host_port} 번의 DNAT 규칙이 없다")
+        report.bad("방화벽", f"nat/DOCKER에 {host_port}번의 DNAT 규칙이 없다")
 
     kind = _listen_finding(report, lab, container, port)
     report.data["listen"] = kind
@@ -843,7 +843,7 @@ def firewall(
     if not dropped:
         report.ok("방화벽", f"{chain}에서 시험 패킷을 버린 규칙이 없다")
     if port:
-        text = f"TCP {port} 번 연결 시도 {probes}번 가운데 {got}번이 맺어졌다"
+        text = f"TCP {port}번 연결 시도 {probes}번 가운데 {got}번이 맺어졌다"
     else:
         text = f"ping {probes}개 가운데 {got}개가 응답을 받았다"
     (report.ok if got == probes else report.bad)("IP" if not port else "연결", text)
@@ -855,7 +855,7 @@ def _ping_df(lab: Lab, client: Container, target: str, payload: int) -> bool:
 
 
 def path_mtu(lab: Lab, client: Container, target: str, ceiling: int) -> int:
-    """DF를 켠 ping의 크기를 이분 탐색해 경로 MTU를 잰다 (IPv4 헤더 20 + ICMP 헤더 8 바이트를 더한 값)."""
+    """DF를 켠 ping의 크기를 이분 탐색해 경로 MTU를 잰다 (IPv4 헤더 20 + ICMP 헤더 8바이트를 더한 값)."""
     if _ping_df(lab, client, target, ceiling - 28):
         return ceiling
     low, high = 0, ceiling - 28  # low는 되는 크기, high는 안 되는 크기
@@ -895,12 +895,12 @@ def mtu(lab: Lab, client: Container, target: str, server: Container | None = Non
         report.bad("IP", f"가장 작은 ping도 {target}에 닿지 않는다: MTU가 아니라 연결 자체의 문제다")
         return report
     if measured == base:
-        report.ok("MTU", f"DF를 켠 {base} 바이트 패킷이 {target}까지 간다: 경로 MTU {measured}")
+        report.ok("MTU", f"DF를 켠 {base}바이트 패킷이 {target}까지 간다: 경로 MTU {measured}")
     else:
         report.bad(
             "MTU",
             f"{cname}의 eth0 MTU는 {base}, DF를 켠 ping으로 잰 경로 MTU는 {measured}. "
-            f"그 사이 어딘가에서 {measured} 바이트보다 큰 패킷이 오류 메시지 없이 버려진다",
+            f"그 사이 어딘가에서 {measured}바이트보다 큰 패킷이 오류 메시지 없이 버려진다",
         )
     for label, value in path:
         if value and value < base:

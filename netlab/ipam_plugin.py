@@ -391,7 +391,7 @@ ROUTES: dict[str, str] = {
 def dispatch(ipam: NetlabIpam, path: str, raw: bytes) -> tuple[int, Any, dict[str, Any]]:
     """요청 하나를 처리해 ``(HTTP 상태, 기록할 요청 본문, 응답 본문)``을 돌려준다.
 
-    어떤 입력에도 예외를 밖으로 던지지 않는다. 서버 스레드가 죽으면 엔진은 30 초 동안
+    어떤 입력에도 예외를 밖으로 던지지 않는다. 서버 스레드가 죽으면 엔진은 30초 동안
     재시도하다 멈추므로, 잘못된 요청에도 반드시 ``{"Err": ...}``로 답해야 한다.
     """
     text = raw.decode("utf-8", errors="replace")

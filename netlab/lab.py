@@ -279,7 +279,7 @@ class Lab:
         probe = f"ss -Hltn 'sport = :{port}' | grep -q LISTEN"
         until(
             lambda: self.sh(container, probe, timeout=5).ok,
-            what=f"{container.name} 안의 서버가 {port} 번 포트를 듣기",
+            what=f"{container.name} 안의 서버가 {port}번 포트를 듣기",
             timeout=timeout,
             interval=0.1,
         )

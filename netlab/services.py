@@ -307,7 +307,7 @@ def curl_nodes(cluster: Cluster, port: int, *, host_header: str | None = None, t
                 _curl_status(result.exit_code),
             ]
         )
-    return Table(["노드", "주소", "응답한 태스크", "태스크가 본 출발지", "결과"], rows, f"각 노드의 {port} 번 포트")
+    return Table(["노드", "주소", "응답한 태스크", "태스크가 본 출발지", "결과"], rows, f"각 노드의 {port}번 포트")
 
 
 def _curl_status(code: int) -> str:

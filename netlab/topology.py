@@ -172,7 +172,7 @@ def _bar_kind(net: Network) -> str:
 
 
 def _text_px(text: str, size: int = 12) -> int:
-    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6 배)."""
+    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6배)."""
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
     return int(wide * size + (len(text) - wide) * size * 0.6) + 1
 

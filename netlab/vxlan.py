@@ -190,7 +190,7 @@ def overlay_mtu(underlay_mtu: int = 1500, *, ipv6: bool = False) -> int:
 
     MTU는 이더넷 헤더를 뺀 IP 패킷의 크기다. 그래서 언더레이 MTU 안에는 바깥 IP, UDP, VXLAN 헤더와
     **안쪽** 이더넷 헤더(14)가 들어가야 한다. 바깥 이더넷(14) 대신 안쪽 이더넷(14)을 세므로 합은 같은
-    50 바이트이고, 1500에서 1450이 나온다. 바깥 802.1Q 태그는 이더넷 헤더 쪽이라 MTU에 영향이 없다.
+    50바이트이고, 1500에서 1450이 나온다. 바깥 802.1Q 태그는 이더넷 헤더 쪽이라 MTU에 영향이 없다.
     """
     if underlay_mtu < 68:
         raise VxlanError(f"언더레이 MTU({underlay_mtu})가 IPv4의 최소 MTU 68보다 작다.")

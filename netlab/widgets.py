@@ -696,7 +696,7 @@ def inbound_steps(model: InboundModel) -> list[Step]:
             f"컨테이너 {m.container}의 eth0에서 소켓이 받는다",
             f"{client} → {target}",
             f"ss -ltn 'sport = :{m.container_port}'   (컨테이너 안)",
-            f"컨테이너 안의 서버는 {m.container_port} 번 포트에서 연결을 받는다. 서버가 보는 상대 주소는 "
+            f"컨테이너 안의 서버는 {m.container_port}번 포트에서 연결을 받는다. 서버가 보는 상대 주소는 "
             f"클라이언트의 주소 그대로({client})다. 답장은 컨테이너의 기본 게이트웨이({m.gateway})로 나가고, "
             f"호스트의 conntrack이 출발지를 원래 주소({published})로 되돌려 클라이언트에게는 처음 접속한 주소에서 "
             "답이 온 것처럼 보인다.",

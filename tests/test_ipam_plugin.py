@@ -75,7 +75,7 @@ class Client:
 
 @pytest.fixture
 def workdir() -> Iterator[Path]:
-    # tmp_path는 유닉스 소켓 경로 한도(108 바이트)를 넘길 수 있어 짧은 경로를 따로 만든다.
+    # tmp_path는 유닉스 소켓 경로 한도(108바이트)를 넘길 수 있어 짧은 경로를 따로 만든다.
     d = Path(tempfile.mkdtemp(prefix="ipam-"))
     yield d
     shutil.rmtree(d, ignore_errors=True)
@@ -458,7 +458,7 @@ def _remove_leftovers(client: Any) -> None:
     """지난 실행이 남긴 이 시험의 자원을 라벨로만 찾아 지운다.
 
     플러그인이 이미 떠 있을 때 불러야 한다. 엔진은 네트워크를 지울 때 IPAM에
-    ReleaseAddress/ReleasePool을 보내는데, 소켓이 없으면 30 초 동안 재시도하기 때문이다.
+    ReleaseAddress/ReleasePool을 보내는데, 소켓이 없으면 30초 동안 재시도하기 때문이다.
     새 플러그인은 옛 풀 ID를 모르므로 오류로 답하지만, 엔진은 경고만 남기고 지운다.
     """
     flt = {"label": [f"{k}={v}" for k, v in LABELS.items()]}

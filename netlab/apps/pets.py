@@ -54,7 +54,7 @@ APP_DIR = "/opt/pets"
 APP_PATH = f"{APP_DIR}/pets.py"
 #: 앱의 로그 (Flask 개발 서버의 요청 기록). ``docker exec <이름> cat /var/log/pets.log``로 본다.
 LOG_PATH = "/var/log/pets.log"
-#: 웹 프런트엔드가 듣는 포트. 원문의 pets 앱도 5000 번을 썼다.
+#: 웹 프런트엔드가 듣는 포트. 원문의 pets 앱도 5000번을 썼다.
 DEFAULT_PORT = 5000
 REDIS_PORT = 6379
 #: 방문 횟수를 담는 Redis 키.
