@@ -37,12 +37,13 @@ from typing import TYPE_CHECKING, Any
 from docker.models.containers import Container
 from docker.models.networks import Network
 
-from . import addressing
-from .resources import LABEL_LAB
-from .wait import WaitTimeout, until
+from ..base import addressing
+from ..base.resources import LABEL_LAB
+from ..base.wait import WaitTimeout, until
 
 if TYPE_CHECKING:
-    from .lab import ExecResult, Lab
+    from ..base.execution import ExecResult
+    from ..hosts.session import Lab
 
 OK = "정상"
 BAD = "문제"

@@ -25,11 +25,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .korean import josa
+from ..base.korean import josa
 from .topology import _HALO, _NET_COLORS, _text_px
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..hosts.cluster import Cluster
 
 _MEMBER_W, _MEMBER_H, _MEMBER_GAP, _MEMBER_PAD = 138, 40, 14, 8
 _FRAME_PAD, _FRAME_HEAD, _FRAME_FOOT = 14, 26, 24
