@@ -42,6 +42,7 @@ class ClusterLike(Protocol):
 
     def underlay_description(self) -> tuple[str, str, str]: ...
 
+
 _MEMBER_W, _MEMBER_H, _MEMBER_GAP, _MEMBER_PAD = 138, 40, 14, 8
 _FRAME_PAD, _FRAME_HEAD, _FRAME_FOOT = 14, 26, 24
 _NODE_GAP, _MARGIN = 28, 16
