@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import capabilities, engine, images, labhost, resources
-from .cluster import remove_stale_tunnel_dirs
+from .base import engine, resources
+from .hosts import capabilities, images, labhost
+from .hosts.cluster import remove_stale_tunnel_dirs
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import netlab
-from netlab import images
+from netlab.hosts import images
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,8 +48,8 @@ LABHOST_NOTEBOOKS = (
 
 def bench_cluster(results: dict[str, float]) -> None:
     """3노드 클러스터를 새로 세우고, 다른 실습으로 그 스웜에 붙었다가 떠나고, 내린다."""
-    from netlab import attach
     from netlab.cluster import Cluster
+    from netlab.hosts import attach
 
     owner = netlab.lab("test-cluster", summary=False, echo=False)
     Cluster.down(Cluster.up(owner, nodes=3, progress=False), quiet=True)  # 지난 실행이 남긴 것 없이 시작
@@ -82,7 +82,7 @@ def bench_cluster(results: dict[str, float]) -> None:
 def bench_labhost(results: dict[str, float]) -> None:
     """랩 호스트(사용자 모드 리눅스): 이미지 빌드(레시피가 그대로면 확인만), 데이터 디스크, 부팅, 손님 안의 일."""
     from netlab import labhost
-    from netlab.resources import cleanup
+    from netlab.base.resources import cleanup
 
     quiet = lambda _line: None  # noqa: E731
     outer = netlab.engine.client()
@@ -101,8 +101,8 @@ def bench_labhost(results: dict[str, float]) -> None:
         results,
     )
     # 손님 안에서 명령 하나의 값: exec마다 runc를 띄우는 길과, 떠 있는 셸 세션에 보내는 길 (netlab.shell_session)
+    from netlab.hosts.shell_session import ShellSession
     from netlab.lab import container_sh
-    from netlab.shell_session import ShellSession
 
     guest_lab = netlab.lab("test", engine=host.client, summary=False, echo=False)
     toolbox = guest_lab.host.container

@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 
 import netlab
+from netlab.base.resources import LAB_IMAGE
 from netlab.cluster import Cluster
-from netlab.resources import LAB_IMAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 #: 여러 노드(스웜)를 띄우거나 독자의 스웜에 붙는 노트북을 알아보는 표식

@@ -117,7 +117,7 @@ def leftovers(labs: set[str]) -> list[str]:
     """이 실습들의 라벨이 붙은 채 남은 컨테이너, 네트워크, 볼륨."""
     import docker
 
-    from netlab.resources import LABEL_LAB
+    from netlab.base.resources import LABEL_LAB
 
     client = docker.from_env()
     found = []

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 @pytest.fixture(scope="session")
 def engine() -> docker.DockerClient:
-    from netlab.engine import EngineUnavailable, client
+    from netlab.base.engine import EngineUnavailable, client
 
     try:
         return client()

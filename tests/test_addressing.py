@@ -3,7 +3,7 @@ import ipaddress
 import pytest
 
 from netlab import addressing
-from netlab.korean import josa
+from netlab.base.korean import josa
 
 
 def test_blocks_do_not_overlap():

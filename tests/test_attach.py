@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 import netlab
-from netlab import attach, capture, show
+from netlab import capture, show
+from netlab.base.resources import LAB_IMAGE, LABEL_LAB
 from netlab.cluster import Cluster, ClusterError
-from netlab.resources import LAB_IMAGE, LABEL_LAB
+from netlab.hosts import attach
 
 READERS_NET = "readers-own-overlay"
 READERS_SERVICE = "readers-own-service"

@@ -18,8 +18,8 @@ import pytest
 
 import netlab
 from netlab import capture
-from netlab.cluster import LABEL_CLUSTER, Cluster, bridge_name, node_names
-from netlab.resources import LAB_IMAGE, LABEL_LAB
+from netlab.base.resources import LAB_IMAGE, LABEL_LAB
+from netlab.hosts.cluster import LABEL_CLUSTER, Cluster, bridge_name, node_names
 
 LAB = "test-cluster"
 NAMES = ["manager", "worker1", "worker2"]

@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from netlab.cluster_topology import ClusterNode, ClusterTopology, Member, OverlayBar, Underlay, member_name
-from netlab.korean import josa
+from netlab.base.korean import josa
+from netlab.draw.cluster_topology import ClusterNode, ClusterTopology, Member, OverlayBar, Underlay, member_name
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -107,7 +107,7 @@ def _box_of(root: ET.Element, text: str) -> tuple[float, float]:
 
 def test_a_long_note_widens_its_box_so_the_text_stays_inside():
     """노트(로컬 주소와 게시 포트)가 길면 상자가 넓어진다: 글자가 상자 밖으로 삐져나오지 않는다."""
-    from netlab.topology import _text_px
+    from netlab.draw.topology import _text_px
 
     note = "local 172.16.240.10 :16379→6379"
     nodes = [

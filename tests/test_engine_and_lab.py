@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import netlab
-from netlab import capabilities, images
-from netlab.lab import _normalise_ports
-from netlab.resources import LABEL_LAB
+from netlab import capabilities
+from netlab.base.resources import LABEL_LAB
+from netlab.hosts import images
+from netlab.hosts.session import _normalise_ports
 
 
 def test_engine_info_reports_versions(engine):

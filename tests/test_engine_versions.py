@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import netlab
-from netlab import images
-from netlab.host import CAPABILITY_NAMES, full_capability_host_config, missing_capabilities, privilege_mode
-from netlab.resources import LAB_IMAGE
+from netlab.base.resources import LAB_IMAGE
+from netlab.hosts import images
+from netlab.hosts.host import CAPABILITY_NAMES, full_capability_host_config, missing_capabilities, privilege_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +86,7 @@ def test_compat_runs_single_host_notebooks_only():
 
 
 def test_the_reference_engine_is_the_one_the_node_image_installs():
-    from netlab.engine import REFERENCE_ENGINE, is_reference_generation
+    from netlab.base.engine import REFERENCE_ENGINE, is_reference_generation
 
     assert f"docker.io={REFERENCE_ENGINE}+" in images.ENGINE_DEBS_LIST.read_text()
     assert is_reference_generation("28.5.2+dfsg4") and is_reference_generation("28.5.0")

@@ -6,7 +6,7 @@ import io
 import struct
 
 import netlab
-from netlab.execstream import STDERR, STDOUT, frames, read_exact
+from netlab.base.execstream import STDERR, STDOUT, frames, read_exact
 
 
 def _frame(stream: int, payload: bytes) -> bytes:

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from netlab import ipam_planner as ip
-from netlab.ipam_planner import Finding, check_plan
-from netlab.korean import josa
+from netlab.base.korean import josa
+from netlab.explorers.ipam_planner import Finding, check_plan
 
 
 def codes(findings: list[Finding]) -> list[tuple[str, str]]:

@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from netlab import ipam_plugin
-from netlab.ipam_plugin import CONTENT_TYPE, GATEWAY_ADDRESS_TYPE, NetlabIpam, PluginServer
+from netlab.plugins import ipam_plugin
+from netlab.plugins.ipam_plugin import CONTENT_TYPE, GATEWAY_ADDRESS_TYPE, NetlabIpam, PluginServer
 
 POOL = "172.16.30.0/24"
 GW_OPTS = {"RequestAddressType": GATEWAY_ADDRESS_TYPE}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from netlab import kernel
-from netlab.engine import FeatureMissing
+from netlab.base.engine import FeatureMissing
 
 
 def test_mode_defaults_to_auto_and_rejects_unknown_values(monkeypatch):
@@ -126,7 +126,7 @@ class _SlowLeavingGuest:
 def test_leave_swarm_waits_out_a_deadline_error_instead_of_failing():
     from types import SimpleNamespace
 
-    from netlab.labhost import LabHost
+    from netlab.hosts.labhost import LabHost
 
     guest = _SlowLeavingGuest(answers_before_inactive=3)
     LabHost.leave_swarm(SimpleNamespace(guests={1: guest}))
@@ -139,7 +139,7 @@ def test_leave_swarm_still_raises_a_real_refusal():
 
     from docker.errors import APIError
 
-    from netlab.labhost import LabHost
+    from netlab.hosts.labhost import LabHost
 
     guest = _SlowLeavingGuest(answers_before_inactive=100)
     response = type("Response", (), {"status_code": 400, "reason": "Bad Request", "url": "/swarm/leave"})
@@ -155,7 +155,7 @@ def test_leave_swarm_still_raises_a_real_refusal():
 def test_cleanup_treats_a_swarm_network_that_vanished_as_removed():
     from docker.errors import APIError, NotFound
 
-    from netlab.resources import _remove_network_unless_gone
+    from netlab.base.resources import _remove_network_unless_gone
 
     response = type("Response", (), {"status_code": 500, "reason": "Internal Server Error", "url": "/networks/x"})
 
@@ -195,7 +195,7 @@ class _FinishingHost:
         self.calls: list[str] = []
 
     def leave_swarm(self) -> None:
-        from netlab.labhost import SwarmLeaveStuck
+        from netlab.hosts.labhost import SwarmLeaveStuck
 
         self.calls.append("leave")
         if self.stuck:

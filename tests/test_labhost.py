@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from netlab import capabilities, labhost
-from netlab.host import run_probe
-from netlab.resources import book_filter
+from netlab.base.resources import book_filter
+from netlab.hosts.host import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 #: 엔진 호스트(바깥)에서 UML 프로세스와 탭 장치를 센다. 바깥 엔진의 PID와 네트워크 네임스페이스를 본다.
@@ -46,7 +46,7 @@ def test_guest_kernel_has_what_this_machine_lacks(host):
 
 
 def test_guest_engine_has_the_lab_image_without_loading(host):
-    from netlab.resources import LAB_IMAGE
+    from netlab.base.resources import LAB_IMAGE
 
     outer_id = host.outer.images.get(LAB_IMAGE).id
     assert host.client.images.get(LAB_IMAGE).id == outer_id

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from netlab import plugins
+from netlab.base.resources import LABEL_LAB
 from netlab.lab import Lab
-from netlab.resources import LABEL_LAB
+from netlab.plugins import ipam as plugins
 
 LAB = "test-plugins"
 POOL = "172.16.198.0/24"

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from netlab.resources import LABEL_BOOK
+from netlab.base.resources import LABEL_BOOK
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = ROOT / "chapters" / "06-bridge.ipynb"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from netlab.hosts.shell_session import ShellSession
 from netlab.lab import container_sh
-from netlab.shell_session import ShellSession
 
 # 출력과 종료 코드가 exec와 같아야 하는 명령들: 끝에 줄바꿈이 없는 출력, 표준 오류의 순서, 빈 출력,
 # 셸을 끝내는 exit, 표준 입력을 읽으려는 명령(세션의 다음 명령을 먹으면 안 된다), 따옴표와 여러 줄

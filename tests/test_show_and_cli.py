@@ -1,5 +1,5 @@
 from netlab import cli
-from netlab.show import Table, _width
+from netlab.draw.show import Table, _width
 
 
 def test_table_aligns_korean_by_display_width():

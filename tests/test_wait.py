@@ -7,8 +7,8 @@ import time
 import pytest
 
 import netlab
-from netlab.checks import CheckFailed
-from netlab.wait import WaitTimeout, check_eventually, scaled, until
+from netlab.base.checks import CheckFailed
+from netlab.base.wait import WaitTimeout, check_eventually, scaled, until
 
 
 class Countdown:

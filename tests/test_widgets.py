@@ -11,7 +11,7 @@ import pytest
 
 from netlab import vxlan
 from netlab import widgets as nw
-from netlab.resources import LABEL_LAB
+from netlab.base.resources import LABEL_LAB
 
 # -- netlab.vxlan: 엔진 없이 ------------------------------------------------------------
 

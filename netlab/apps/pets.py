@@ -30,7 +30,6 @@ Redis와는 작은 RESP 클라이언트(:class:`Redis`)로 이야기한다. 라�
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import json
 import os
 import random
@@ -38,7 +37,6 @@ import re
 import shlex
 import socket
 import sys
-import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -405,16 +403,9 @@ def app_archive() -> bytes:
 
     ``put_archive``는 tar 스트림을 받는다. ``docker cp``도 속으로는 tar를 보낸다.
     """
-    data = source_bytes()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        folder = tarfile.TarInfo(Path(APP_DIR).name)
-        folder.type, folder.mode = tarfile.DIRTYPE, 0o755
-        tar.addfile(folder)
-        member = tarfile.TarInfo(f"{Path(APP_DIR).name}/{Path(APP_PATH).name}")
-        member.size, member.mode = len(data), 0o644
-        tar.addfile(member, io.BytesIO(data))
-    return buffer.getvalue()
+    from netlab.apps.deploy import app_archive as archive  # 호스트 쪽에서만 부른다
+
+    return archive(source_bytes(), APP_PATH)
 
 
 def deploy_source(container: Container, *, echo: bool = True) -> str:
@@ -425,9 +416,9 @@ def deploy_source(container: Container, *, echo: bool = True) -> str:
     if echo:
         print(f"$ docker exec {container.name} mkdir -p {APP_DIR}")
         print(f"$ docker cp netlab/apps/pets.py {container.name}:{APP_PATH}")
-    if not container.put_archive(str(Path(APP_DIR).parent), app_archive()):
-        raise RuntimeError(f"{container.name}에 {APP_PATH}를 넣지 못했다")
-    return APP_PATH
+    from netlab.apps.deploy import put_app  # 호스트 쪽에서만 부른다
+
+    return put_app(container, app_archive(), APP_PATH)
 
 
 def app_environment(

@@ -32,13 +32,11 @@ pets 앱(:mod:`netlab.apps.pets`)처럼 이 파일 하나가 서버, 클라이�
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
 import signal
 import sys
-import tarfile
 import threading
 import time
 import urllib.error
@@ -395,16 +393,9 @@ def source_bytes() -> bytes:
 
 def app_archive() -> bytes:
     """``registry/registry.py`` 하나가 든 tar (``put_archive``가 받는 형식)."""
-    data = source_bytes()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        folder = tarfile.TarInfo(Path(APP_DIR).name)
-        folder.type, folder.mode = tarfile.DIRTYPE, 0o755
-        tar.addfile(folder)
-        member = tarfile.TarInfo(f"{Path(APP_DIR).name}/{Path(APP_PATH).name}")
-        member.size, member.mode = len(data), 0o644
-        tar.addfile(member, io.BytesIO(data))
-    return buffer.getvalue()
+    from netlab.apps.deploy import app_archive as archive  # 호스트 쪽에서만 부른다
+
+    return archive(source_bytes(), APP_PATH)
 
 
 def deploy_source(container: Container, *, echo: bool = True) -> str:
@@ -412,9 +403,9 @@ def deploy_source(container: Container, *, echo: bool = True) -> str:
     컨테이너에도 된다 (시작 명령이 이 파일을 실행할 때 쓴다). 돌려주는 값은 컨테이너 안의 경로다."""
     if echo:
         print(f"$ docker cp netlab/apps/registry.py {container.name}:{APP_PATH}")
-    if not container.put_archive(str(Path(APP_DIR).parent), app_archive()):
-        raise RuntimeError(f"{container.name}에 {APP_PATH}를 넣지 못했다")
-    return APP_PATH
+    from netlab.apps.deploy import put_app  # 호스트 쪽에서만 부른다
+
+    return put_app(container, app_archive(), APP_PATH)
 
 
 if __name__ == "__main__":

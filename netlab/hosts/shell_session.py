@@ -23,8 +23,8 @@ from typing import Any
 
 from docker.models.containers import Container
 
-from .execstream import STDOUT, ExecStreamTimeout, frames
-from .lab import ExecResult, wrapped_command
+from ..base.execstream import STDOUT, ExecStreamTimeout, frames
+from ..base.execution import ExecResult, wrapped_command
 
 
 class ShellSession:

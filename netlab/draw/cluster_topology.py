@@ -23,13 +23,25 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .korean import josa
+from ..base.korean import josa
 from .topology import _HALO, _NET_COLORS, _text_px
 
-if TYPE_CHECKING:
-    from .cluster import Cluster
+
+class ClusterLike(Protocol):
+    """구성도가 클러스터에서 읽는 것: 실습 접두사, 매니저와 노드의 엔진, 언더레이 설명.
+
+    :class:`netlab.cluster.Cluster`도 붙은 스웜(:mod:`netlab.hosts.attach`)도 이 모양이다. 그리기가 호스트 쪽
+    꾸러미를 부르지 않도록 클래스 대신 모양만 적는다.
+    """
+
+    lab: Any
+    manager: Any
+    nodes: Sequence[Any]
+
+    def underlay_description(self) -> tuple[str, str, str]: ...
+
 
 _MEMBER_W, _MEMBER_H, _MEMBER_GAP, _MEMBER_PAD = 138, 40, 14, 8
 _FRAME_PAD, _FRAME_HEAD, _FRAME_FOOT = 14, 26, 24
@@ -340,7 +352,7 @@ def _published(client: Any, container_id: str) -> list[str]:
 
 
 def read_cluster(
-    cluster: Cluster,
+    cluster: ClusterLike,
     overlays: Iterable[Any],
     title: str = "",
     *,

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .korean import josa
+from ..base.korean import josa
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -269,14 +269,14 @@ def engine_subnets(source: Any) -> dict[str, str]:
 
 def _existing_source(lab_or_client: Any) -> tuple[Any, str]:
     """위젯이 비교할 대상: (엔진 객체 또는 사전 또는 None, 설명)."""
-    from .lab import OfflineLab
+    from ..hosts.session import OfflineLab
 
     if isinstance(lab_or_client, OfflineLab):
         return None, "엔진이 없어서 제안한 서브넷끼리만 검사한다."
     if isinstance(lab_or_client, Mapping):
         return dict(lab_or_client), f"주어진 네트워크 {len(lab_or_client)}개와 비교한다."
     if lab_or_client is None:
-        from .engine import available, client
+        from ..base.engine import available, client
 
         if not available():
             return None, "엔진이 없어서 제안한 서브넷끼리만 검사한다."

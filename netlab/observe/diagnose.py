@@ -37,12 +37,13 @@ from typing import TYPE_CHECKING, Any
 from docker.models.containers import Container
 from docker.models.networks import Network
 
-from . import addressing
-from .resources import LABEL_LAB
-from .wait import WaitTimeout, until
+from ..base import addressing
+from ..base.resources import LABEL_LAB
+from ..base.wait import WaitTimeout, until
 
 if TYPE_CHECKING:
-    from .lab import ExecResult, Lab
+    from ..base.execution import ExecResult
+    from ..hosts.session import Lab
 
 OK = "정상"
 BAD = "문제"
@@ -772,9 +773,7 @@ def published_port(lab: Lab, container: Container, port: int, proto: str = "tcp"
     if "docker-proxy" in listening:
         report.ok("호스트", f"호스트의 {host_ip}:{host_port}에서 docker-proxy가 듣는다")
     else:
-        report.note(
-            "호스트", f"호스트의 {host_port}번을 듣는 docker-proxy가 없다 (userland-proxy를 끈 엔진일 수 있다)"
-        )
+        report.note("호스트", f"호스트의 {host_port}번을 듣는 docker-proxy가 없다 (userland-proxy를 끈 엔진일 수 있다)")
     dnat = [r for r in lab.host.sh("iptables -t nat -S DOCKER").lines() if f"--dport {host_port} " in f"{r} "]
     to = re.search(r"--to-destination (\S+)", dnat[0]) if dnat else None
     if to:

@@ -1,4 +1,4 @@
-"""원격 IPAM 드라이버(``netlab/ipam_plugin.py``)를 라벨이 붙은 실습 컨테이너 안에서 띄운다.
+"""원격 IPAM 드라이버(``netlab/plugins/ipam_plugin.py``)를 라벨이 붙은 실습 컨테이너 안에서 띄운다.
 
 도커 엔진은 내장되지 않은 드라이버 이름을 만나면 **엔진 호스트의** ``/run/docker/plugins/<이름>.sock``
 을 찾는다. 노트북 커널이 엔진과 같은 기계에 있다는 보장이 없으므로(원격 엔진, Docker Desktop의 VM),
@@ -33,13 +33,13 @@ from docker.errors import APIError, NotFound
 from docker.models.containers import Container
 from docker.models.networks import Network
 
-from .korean import josa
-from .resources import LAB_IMAGE, is_ours
-from .show import Table
-from .wait import WaitTimeout, until
+from ..base.korean import josa
+from ..base.resources import LAB_IMAGE, is_ours
+from ..base.wait import WaitTimeout, until
+from ..draw.show import Table
 
 if TYPE_CHECKING:
-    from .lab import Lab
+    from ..hosts.session import Lab
 
 #: 엔진이 레거시 플러그인의 유닉스 소켓을 찾는 디렉터리 (엔진 호스트의 경로).
 PLUGIN_DIR = "/run/docker/plugins"

@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .show import Table
-from .wait import WaitTimeout, until
+from ..base.wait import WaitTimeout, until
+from ..draw.show import Table
 
 #: 도커 오버레이의 VXLAN UDP 포트 (``docker swarm init --data-path-port``로 바꿀 수 있다).
 VXLAN_PORT = 4789

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 import docker
 from docker.models.containers import Container
 
-from .korean import josa
-from .resources import LAB_IMAGE
-from .wait import WaitTimeout, until
+from ..base.korean import josa
+from ..base.resources import LAB_IMAGE
+from ..base.wait import WaitTimeout, until
 
 if TYPE_CHECKING:
-    from .cluster import Cluster, Node
-    from .lab import ExecResult
+    from ..base.execution import ExecResult
+    from ..hosts.cluster import Cluster, Node
 
 #: 서비스 태스크가 기본으로 실행하는 것: 실습 이미지의 작은 HTTP 서버 (80번 포트).
 WHOAMI = ("whoami-server", "80")
@@ -289,7 +289,7 @@ def curl_nodes(cluster: Cluster, port: int, *, host_header: str | None = None, t
     열: 노드, 주소, 응답한 태스크의 호스트 이름(응답이 없으면 ``-``), 태스크가 본 클라이언트 주소, curl 종료 코드.
     노드 주소는 이 실습이 만든 언더레이의 것이라 이 기계 밖으로 나가는 트래픽이 없다.
     """
-    from .show import Table
+    from ..draw.show import Table
 
     header = f" -H {shlex.quote('Host: ' + host_header)}" if host_header else ""
     rows = []

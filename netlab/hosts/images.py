@@ -39,11 +39,11 @@ from pathlib import Path
 import docker
 from docker.errors import ImageNotFound
 
-from .engine import client
-from .korean import josa
-from .resources import BOOK, LABEL_IMAGE
+from ..base.engine import client
+from ..base.korean import josa
+from ..base.resources import BOOK, LABEL_IMAGE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "images"
 SUITE = "bookworm"
 MIRROR = os.environ.get("NETLAB_DEBIAN_MIRROR", "http://deb.debian.org/debian")

@@ -28,10 +28,11 @@ from typing import Any
 
 import ipywidgets as W
 
-from . import show, vxlan
-from .engine import EngineUnavailable
-from .korean import josa
-from .resources import LABEL_LAB, is_ours
+from ..base.engine import EngineUnavailable
+from ..base.korean import josa
+from ..base.resources import LABEL_LAB, is_ours
+from ..draw import show
+from ..observe import vxlan
 
 esc = html.escape
 
@@ -113,7 +114,7 @@ def network_report(client: Any, net: Any, *, endpoints: str = "book", lab: str |
     ``endpoints``: ``"book"``이면 이 책의 라벨이 붙은 컨테이너만 보여 주고(``lab``을 주면 그 실습만)
     나머지는 개수만 알린다. ``"all"``이면 모두, ``"hide"`` 면 표를 비워 둔다.
     """
-    from .topology import linux_device
+    from ..draw.topology import linux_device
 
     net.reload()
     attrs = dict(net.attrs)
@@ -178,7 +179,7 @@ def network_report(client: Any, net: Any, *, endpoints: str = "book", lab: str |
 
 
 def _engine_client() -> Any:
-    from .engine import client
+    from ..base.engine import client
 
     return client()
 
@@ -917,7 +918,7 @@ def inbound_model_from_container(
     127.0.0.1에 게시했으면 ``local`` 시나리오(docker-proxy), 아니면 ``external`` 시나리오다.
     ``external``의 바깥 클라이언트 주소는 설명용 값(문서용 주소 198.51.100.0/24)이다.
     """
-    from .topology import linux_device
+    from ..draw.topology import linux_device
 
     container.reload()
     key = f"{port}/{proto}"

@@ -29,14 +29,15 @@ from typing import TYPE_CHECKING, Any
 import docker
 from docker.errors import DockerException, NotFound
 
+from ..base.korean import josa
+from ..base.resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
+from ..base.wait import WaitTimeout, until
 from .cluster import Cluster, ClusterError, Node, swarm_status
 from .host import ensure_toolbox
-from .korean import josa
-from .resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
-from .wait import WaitTimeout, until
 
 if TYPE_CHECKING:
-    from .lab import ExecResult, Lab
+    from ..base.execution import ExecResult
+    from .session import Lab
 
 #: 엔진 목록을 담는 환경 변수: ``manager=<주소>,worker1=<주소>,…`` (첫 항목이 매니저여야 한다).
 ENV = "NETLAB_SWARM"
@@ -121,7 +122,7 @@ class AttachedCluster(Cluster):
         return super().capture_point(node or self.manager.name)
 
     def table(self):
-        from .show import Table
+        from ..draw.show import Table
 
         seen = {item.id: item.attrs for item in self.manager.client.nodes.list()}
         rows = [[node.name, node.hostname, node.ip, *swarm_status(seen.get(node.node_id, {}))] for node in self.nodes]

@@ -22,17 +22,32 @@ seccomp와 AppArmor를 풀고, 모든 장치를 허용하고, 가려진 경로(M
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from docker.errors import APIError
 from docker.models.containers import Container
 
-from .korean import josa
-from .resources import LAB_IMAGE, labels_for
-from .wait import until
+from ..base.korean import josa
+from ..base.resources import LAB_IMAGE, labels_for
+from ..base.wait import until
 
 if TYPE_CHECKING:
-    from .lab import ExecResult, Lab
+    from ..base.execution import ExecResult
+
+
+class _Session(Protocol):
+    """도구 상자가 실습 세션에서 쓰는 것.
+
+    세션(:mod:`netlab.lab`)이 이 모듈을 부르므로 거꾸로 부르지 않고 모양만 적는다.
+    """
+
+    client: Any
+    labels: dict[str, str]
+
+    def n(self, short: str) -> str: ...
+
+    def sh(self, container: Container | str, command: str, *, timeout: float = 15) -> ExecResult: ...
+
 
 #: 컨테이너 안에서 /sys를 읽기-쓰기로 다시 마운트한 뒤 잠든다 (sysfs를 고치는 실습용).
 _REMOUNT_AND_IDLE = (
@@ -172,7 +187,7 @@ def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
 class HostView:
     """엔진 호스트의 네트워크를 보는 창. 실습마다 하나, 라벨이 붙어 있어 정리 때 함께 지워진다."""
 
-    def __init__(self, lab: Lab) -> None:
+    def __init__(self, lab: _Session) -> None:
         self.lab = lab
         self.name = lab.n("hostview")
         self.container = self._ensure()

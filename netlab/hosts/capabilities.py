@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import FeatureMissing, client, engine_info
+from ..base.engine import FeatureMissing, client, engine_info
 from .host import run_probe
 
 #: 기능 이름 → (시험 명령, 한국어 이름). 시험은 network_mode=none 컨테이너 안에서 실행한다.

@@ -48,11 +48,13 @@ import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
-from . import engine, images
-from .korean import josa
-from .lab import ExecResult, Lab, container_sh
-from .resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
-from .wait import WaitTimeout, scaled, until
+from ..base import engine
+from ..base.execution import ExecResult, container_sh
+from ..base.korean import josa
+from ..base.resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
+from ..base.wait import WaitTimeout, scaled, until
+from . import images
+from .session import Lab
 
 #: 랩 호스트의 자원에 붙는 실습 라벨 값. 장들의 ``lab.cleanup()``은 이 라벨을 건드리지 않는다.
 LAB = "labhost"
@@ -760,7 +762,7 @@ def use(*, progress: Progress = _print) -> LabHost | None:
     try:
         _outer_client()  # 바꾸기 전에 바깥 엔진을 기억한다
     except engine.EngineUnavailable as exc:  # Binder처럼 엔진이 없는 곳: 이유를 말하고 저장된 출력으로 읽게 한다
-        from .notebook import install_error_display
+        from ..base.notebook import install_error_display
 
         print(str(exc))
         install_error_display(offline=True)

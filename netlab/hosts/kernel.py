@@ -23,9 +23,10 @@ from typing import Any
 
 import docker
 
+from ..base.engine import FeatureMissing
+from ..base.execution import ExecResult
 from . import capabilities
-from .engine import FeatureMissing
-from .lab import ExecResult, Lab
+from .session import Lab
 from .shell_session import ShellSession
 
 #: 독자가 고를 수 있는 값. auto: 기능이 없을 때만 랩 호스트, always: 늘 랩 호스트, never: 랩 호스트를 쓰지 않는다.
@@ -219,7 +220,7 @@ def choose(
     )
     host = LabHost.up(progress=progress)
     guest = host.first
-    from .lab import start
+    from .session import start
 
     guest_lab = start(lab.name, engine=guest.client, summary=False)
     return KernelEngine(

@@ -1,0 +1,1 @@
+from .widgets import *  # noqa: F403  (임시)
