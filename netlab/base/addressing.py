@@ -62,7 +62,7 @@ class UnknownLab(KeyError):
 def subnet(lab: str, index: int = 0) -> ipaddress.IPv4Network:
     """실습 ``lab``의 ``index`` 번째 /24 서브넷."""
     if lab not in BLOCKS:
-        raise UnknownLab(f"실습 이름 {josa(repr(lab), '이')} netlab/addressing.py의 BLOCKS에 없다.")
+        raise UnknownLab(f"실습 이름 {josa(repr(lab), '이')} netlab/base/addressing.py의 BLOCKS에 없다.")
     if not 0 <= index < block_size(lab):
         raise ValueError(f"서브넷 번호는 0부터 {block_size(lab) - 1}까지다: {index}")
     third = BLOCKS[lab] + index
