@@ -1,8 +1,8 @@
-"""조사 고르기(netlab.korean)가 책의 읽기 규칙을 따르는지 본다."""
+"""조사 고르기(netlab.base.korean)가 책의 읽기 규칙을 따르는지 본다."""
 
 import pytest
 
-from netlab.korean import final_sound, josa, particle
+from netlab.base.korean import final_sound, josa, particle
 
 
 @pytest.mark.parametrize(
