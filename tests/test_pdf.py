@@ -35,6 +35,13 @@ BOOK_TITLE = "도커 컨테이너 네트워크 설계 실습서"
 FIRST_PAGES = 4
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _pdf_exists() -> None:
+    # conftest 는 PDF 가 없으면 이 모듈을 모으지 않는다. 그래도 파일 이름으로 직접 부르면 여기서 멈춘다.
+    if not PDF.is_file():
+        pytest.fail(f"PDF 가 없다: {PDF} (make pdf 가 만든다)")
+
+
 def _run(*cmd: str) -> str:
     if shutil.which(cmd[0]) is None:
         pytest.fail(f"{cmd[0]} 이 없다: poppler-utils 가 필요하다 (scripts/ensure-tex.sh)")
