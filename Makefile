@@ -1,6 +1,7 @@
 # 도커 컨테이너 네트워크 설계 실습서
 #   make book   HTML 책을 _build/html 에 만든다 (엔진 필요 없음)
 #   make test   엔진 준비, 실습 이미지 빌드, 단위 테스트, 모든 노트북 nbval, 책 빌드 검사
+#   make pdf    책 전체를 PDF 하나로 _build/latex 에 만들고 검사한다 (엔진 필요 없음, TeX 를 설치한다)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,11 +10,12 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
 NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv book test lint engine images browser notebooks lab refresh bench soak compat clean distclean
+.PHONY: help venv book pdf test lint engine images browser notebooks lab refresh bench soak compat clean distclean
 
 help:
 	@echo "make book      HTML 책 빌드 (_build/html)"
 	@echo "make test      엔진 준비 + 이미지 + 테스트 + nbval + 책 검사 (CI 가 실행)"
+	@echo "make pdf       책 전체를 PDF 하나로 (_build/latex/$(PDF_NAME).pdf), 만든 뒤 tests/test_pdf.py 로 검사"
 	@echo "make lab       JupyterLab 으로 실습 열기"
 	@echo "make refresh   노트북을 다시 실행해 저장된 출력을 새로 만든다 (NB=경로 로 하나만)"
 	@echo "make bench     시간 측정"
@@ -33,6 +35,17 @@ book: venv
 	rm -rf _build/html _build/.doctrees
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@test -f _build/html/index.html && echo "책: _build/html/index.html"
+
+# PDF 책: XeLaTeX 와 kotex 로 저장된 출력까지 PDF 하나에 싣는다 (docs/book-build.md 의 'PDF 책').
+# 이름은 _config.yml 의 latex.latex_documents.targetname 과 같아야 한다.
+PDF_NAME := docker-network-design
+pdf: venv
+	bash scripts/ensure-tex.sh
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder pdflatex
+	@test -f _build/latex/$(PDF_NAME).pdf
+	$(BIN)/python -m pytest tests/test_pdf.py -p no:cacheprovider -q
+	@echo "PDF 책: _build/latex/$(PDF_NAME).pdf ($$(pdfinfo _build/latex/$(PDF_NAME).pdf | awk '/^Pages:/ {print $$2}')쪽)"
 
 lint: venv
 	$(BIN)/ruff check netlab tests _ext scripts $(NB_DIRS)
