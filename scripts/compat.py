@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     notebooks = [Path(a) for a in argv] or single_host_notebooks()
     started = time.monotonic()
     lab = netlab.lab("compat")
-    cluster = Cluster.up(lab, nodes=1, recipe="node-compat", swarm=False, load=[LAB_IMAGE])
+    cluster = Cluster.up(lab, nodes=1, recipe="node-compat", swarm=False, load=[LAB_IMAGE], underlay_index=0)
     try:
         node = cluster.manager
         version = node.client.version()

@@ -121,13 +121,15 @@ class Finding:
     """고칠 곳 하나. line 은 마크다운 조각 안에서 1부터 센 줄 번호다."""
 
     line: int
-    kind: str  # "조사", "단위" 또는 "표기"
+    kind: str  # "조사", "단위", "짝" 또는 "표기"
     found: str
     fixed: str
 
     def message(self) -> str:
         """사람이 읽는 한 줄."""
-        label = {"조사": "띄어 쓴 조사", "단위": "숫자와 띄어 쓴 단위"}.get(self.kind, "용어집과 다른 표기")
+        label = {"조사": "띄어 쓴 조사", "단위": "숫자와 띄어 쓴 단위", "짝": "앞말의 소리와 맞지 않는 조사"}.get(
+            self.kind, "용어집과 다른 표기"
+        )
         return f"{label}: '{self.found}' → '{self.fixed}'"
 
 
@@ -382,9 +384,56 @@ def check_file(path: Path, fix: bool = False) -> list[Located]:
     return [Located(path, None, f) for f in findings]
 
 
+# 코드 셀의 글(문자열과 주석)과 저장된 출력: 독자는 셀의 메시지도 글로 읽는다. 수로 끝나는 말 뒤의 조사는
+# 읽는 소리가 정해져 있으므로(1 일, 0 영, 9 구) 짝이 맞는지도 본다. 틀에서 만든 조사는 netlab.josa 로 고른다.
+_ATTACHED_AFTER_NUMBER = re.compile(
+    r"(?P<word>(?<![\w.:/-])[A-Za-z0-9_.:/-]*\d)(?P<particle>으로|로|이|가|은|는|을|를|과|와)" + _AFTER
+)
+
+
+def _code_text_findings(text: str, *, agreement: bool) -> list[Finding]:
+    """코드나 출력의 줄마다 띄어 쓴 조사와 용어집과 다른 표기, (agreement 이면) 수 뒤 조사의 짝을 찾는다."""
+    from netlab.base.korean import particle as agreeing  # 책의 도우미가 고르는 것과 같은 규칙
+
+    findings: list[Finding] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for m in _DETACHED.finditer(line):
+            word = line[max(0, m.start() - 11) : m.start() + 1].split(" ")[-1].lstrip("'\"`(")
+            findings.append(Finding(number, "조사", f"{word} {m['particle']}", f"{word}{m['particle']}"))
+        for start, wrong, right in _variant_hits(line, []):
+            findings.append(Finding(number, "표기", line[start : start + len(wrong) + 6], right))
+        if agreement:
+            for m in _ATTACHED_AFTER_NUMBER.finditer(line):
+                want = agreeing(m["word"], m["particle"])
+                if want != m["particle"]:
+                    findings.append(Finding(number, "짝", m.group(), m["word"] + want))
+    return findings
+
+
+def check_code_cells(path: Path) -> list[Located]:
+    """노트북의 코드 셀(문자열과 주석)과 저장된 출력(표준 출력, text/plain)을 검사한다. 고치지는 않는다.
+
+    코드는 손으로 고치고(틀 안의 조사는 ``josa``), 출력은 make refresh 로 다시 기록해야 고쳐진다.
+    """
+    if path.suffix != ".ipynb":
+        return []
+    found: list[Located] = []
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        found += [Located(path, index, f) for f in _code_text_findings(cell.source, agreement=False)]
+        for output in cell.get("outputs", []):
+            text = output.get("text") or output.get("data", {}).get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            found += [Located(path, index, f) for f in _code_text_findings(text, agreement=True)]
+    return found
+
+
 def run(paths: Iterable[Path], fix: bool = False) -> list[Located]:
-    """모든 파일의 결과를 모은다."""
-    return [item for path in paths for item in check_file(path, fix=fix)]
+    """모든 파일의 결과를 모은다. 코드 셀과 출력의 것은 고칠 수 없으므로 --fix 뒤에도 남는다."""
+    found = [item for path in paths for item in check_file(path, fix=fix)]
+    return found + [item for path in paths for item in check_code_cells(path)]
 
 
 def main(argv: list[str] | None = None) -> int:

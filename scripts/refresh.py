@@ -22,6 +22,7 @@ from nbclient import NotebookClient
 
 def refresh(path: Path, *, write: bool = True) -> None:
     """노트북을 실행하고, ``write`` 면 출력과 함께 저장한다 (``--dry-run``은 실행만 한다)."""
+    check_netlab_is_this_checkout()
     lock = open(os.environ.get("NETLAB_ENGINE_LOCK", "/tmp/netlab-engine.lock"), "w")
     waited = time.monotonic()
     fcntl.flock(lock, fcntl.LOCK_EX)
@@ -46,6 +47,26 @@ def _refresh_locked(path: Path, *, write: bool) -> None:
     if write:
         nbformat.write(nb, path)
     print(f"{path}: {time.monotonic() - started:.1f}초", flush=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_netlab_is_this_checkout() -> None:
+    """커널이 불러올 netlab이 이 저장소의 것인지 본다.
+
+    ``.venv``의 netlab은 편집 가능 설치다. 다른 작업 트리에서 ``pip install -e .``을 하면 같은 가상 환경의 netlab이
+    그 트리를 가리키게 되고, 그러면 이 저장소의 노트북이 다른 트리의 도우미로 기록된다. 그런 기록을 남기지 않는다.
+    """
+    import subprocess
+
+    # 커널처럼 새 프로세스로 묻는다: 편집 가능 설치의 경로표는 프로세스가 시작할 때 읽힌다
+    probe = [sys.executable, "-c", "import netlab; print(netlab.__file__)"]
+    where = Path(subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()).resolve().parent
+    if where != ROOT / "netlab":
+        raise SystemExit(
+            f"netlab이 이 저장소가 아니라 {where}에서 온다. 이 저장소에서 make venv(또는 pip install -e .)를 다시 한다."
+        )
 
 
 def main(argv: list[str]) -> int:

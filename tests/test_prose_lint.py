@@ -145,3 +145,22 @@ def test_fix_changes_only_markdown_sources_of_a_notebook(tmp_path):
 def test_the_book_is_clean():
     found = lint_prose.run(lint_prose.default_paths())
     assert not found, "\n".join(str(item) for item in found[:20]) + "\n(scripts/lint_prose.py --fix)"
+
+
+def test_code_cells_and_outputs_are_checked_but_not_fixed(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("check(ok, 'web 을 본다')  # 데이터 평면", execution_count=1)]
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="✔ nlbbh-v1가 있다\nVNI 4098를 붙인다\neth0은 켜져 있다\n")
+    ]
+    path = tmp_path / "a.ipynb"
+    nbformat.write(nb, path)
+    found = [(item.cell, item.finding.kind, item.finding.fixed) for item in lint_prose.check_code_cells(path)]
+    assert found == [
+        (0, "조사", "web을"),
+        (0, "표기", "데이터 플레인"),
+        (0, "짝", "nlbbh-v1이"),
+        (0, "짝", "4098을"),
+    ]
+    lint_prose.run([path], fix=True)
+    assert nbformat.read(path, as_version=4) == nb, "코드 셀과 출력은 고치지 않는다"

@@ -15,9 +15,10 @@ import ipaddress
 
 from .korean import josa
 
-#: 실습 이름 → 블록 시작 (172.16.<시작>.0/24부터 열 개). 장 번호 × 10을 쓰고, 실습은 200 번대.
+#: 실습 이름 → 블록 시작 (172.16.<시작>.0/24부터 열 개). 장 번호 × 10을 쓰고, 실습은 200번대.
 BLOCKS: dict[str, int] = {
-    "compat": 0,  # make compat: 옛 엔진 노드의 언더레이(172.16.9.0/24). 노드 안의 노트북은 제 블록을 쓴다
+    "lab-performance": 1,  # 실습 8: 172.16.1.0/24 ~ 172.16.8.0/24 (여덟 개)
+    "compat": 9,  # make compat: 옛 엔진 노드의 언더레이(172.16.9.0/24) 하나. 노드 안의 노트북은 제 블록을 쓴다
     "challenges": 10,
     "cnm": 20,
     "linux": 30,
@@ -47,7 +48,7 @@ BLOCKS: dict[str, int] = {
 
 BLOCK_SIZE = 10
 #: 블록이 열 개보다 작은 실습 (172.16.0.0/16의 끝에 걸린 것).
-SMALL_BLOCKS: dict[str, int] = {"lab-kernel-host": 6}
+SMALL_BLOCKS: dict[str, int] = {"lab-kernel-host": 6, "lab-performance": 8, "compat": 1}
 
 
 def block_size(lab: str) -> int:
