@@ -76,11 +76,11 @@ def cli_lines(text: str, commands: Iterable[str] = CLI_COMMANDS) -> list[str]:
 # -- doctree 노드 ---------------------------------------------------------------------------------
 
 
-class cli_tabs(nodes.General, nodes.Element):  # noqa: N801
+class cli_tabs(nodes.General, nodes.Element):
     """탭 묶음 하나 (탭 줄과 패널 둘)."""
 
 
-class cli_tabpanel(nodes.General, nodes.Element):  # noqa: N801
+class cli_tabpanel(nodes.General, nodes.Element):
     """탭 패널 하나."""
 
 
