@@ -919,6 +919,175 @@ def test_copy_button_drops_shell_prompts_and_keeps_comments(server, browser):
     )
 
 
+# -- 코드 셀의 "파이썬"·"docker 명령" 탭 (_ext/cli_tabs.py) ---------------------------------------------
+
+#: 6장에서 appnet 을 만드는 셀과 그 셀이 찍은 명령 줄 (tests/test_cli_tabs.py 와 같은 셀)
+_CLI_CELL = '.netlab-cli-tabs[data-cell-id="43573bf9"]'
+_CLI_LINE = "$ docker network create --driver bridge --subnet 172.16.60.0/24 --gateway 172.16.60.1 nl-bridge-appnet"
+
+# 탭 묶음 하나의 상태: 탭마다 이름, aria-selected, tabindex, 보이는지, 그 패널이 보이는지와 글자
+_CLI_STATE_JS = r"""
+((selector) => {
+  const set = document.querySelector(selector);
+  if (!set) return null;
+  const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  return {
+    ready: set.classList.contains('netlab-cli-tabs--ready'),
+    focused: document.activeElement && document.activeElement.closest(selector) === set
+      ? document.activeElement.textContent.trim() : null,
+    list: visible(set.querySelector('[role="tablist"]')),
+    tabs: Array.from(set.querySelectorAll('[role="tab"]')).map(t => {
+      const p = document.getElementById(t.getAttribute('aria-controls'));
+      return {label: t.textContent.trim(), selected: t.getAttribute('aria-selected'), tabindex: t.tabIndex,
+              shown: visible(p), text: p ? p.innerText.trim() : null};
+    }),
+  };
+})
+"""
+
+
+def _cli_state(browser: Browser, selector: str = _CLI_CELL) -> dict[str, Any]:
+    state = browser.js(f"{_CLI_STATE_JS}({json.dumps(selector)})")
+    assert state, f"{BRIDGE} 에 탭 묶음 {selector} 이 없다 (_ext/cli_tabs.py 가 빌드에 들어갔는가)"
+    return state
+
+
+def _click(browser: Browser, selector: str) -> None:
+    """요소의 가운데를 진짜 마우스로 누른다 (DevTools 의 입력 이벤트)."""
+    box = browser.js(
+        f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center'}});"
+        " const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2}; })()"
+    )
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", session=browser.session, type=kind, button="left", clickCount=1, **box)
+
+
+_KEYS = {"ArrowLeft": 37, "ArrowRight": 39, "Home": 36, "End": 35, "Tab": 9}
+
+
+def _press(browser: Browser, key: str) -> None:
+    code = _KEYS[key]
+    for kind in ("rawKeyDown", "keyUp"):
+        browser.call(
+            "Input.dispatchKeyEvent",
+            session=browser.session,
+            type=kind,
+            key=key,
+            code=key,
+            windowsVirtualKeyCode=code,
+            nativeVirtualKeyCode=code,
+        )
+
+
+def _selected(state: dict[str, Any]) -> list[str]:
+    return [t["label"] for t in state["tabs"] if t["selected"] == "true"]
+
+
+def test_cli_tabs_switch_by_click_and_keyboard(server, browser):
+    """6장의 appnet 셀: 처음에는 파이썬 탭, 누르면 명령 탭(그 셀이 찍은 줄), 화살표·Home·End 키로도 바뀐다."""
+    browser.open(server.base + BRIDGE)
+    browser.js("localStorage.removeItem('netlab-cli-tabs')")
+    browser.open(server.base + BRIDGE)
+    try:
+        browser.wait_for(
+            f"document.querySelector({json.dumps(_CLI_CELL)})?.classList.contains('netlab-cli-tabs--ready')",
+            what="탭 스크립트(cli-tabs.js)가 탭 묶음을 준비함",
+        )
+        state = _cli_state(browser)
+        assert [t["label"] for t in state["tabs"]] == ["파이썬", "docker 명령"]
+        assert _selected(state) == ["파이썬"] and [t["shown"] for t in state["tabs"]] == [True, False], state
+        assert 'appnet = lab.network("appnet"' in state["tabs"][0]["text"]
+
+        # 마우스로 누른다
+        _click(browser, _CLI_CELL + ' [role="tab"][data-kind="cli"]')
+        state = _cli_state(browser)
+        assert _selected(state) == ["docker 명령"] and [t["shown"] for t in state["tabs"]] == [False, True], state
+        assert state["tabs"][1]["text"].splitlines() == [_CLI_LINE]
+        assert [t["tabindex"] for t in state["tabs"]] == [-1, 0], "고른 탭만 Tab 키로 닿아야 한다"
+        # 같은 쪽의 다른 탭 묶음도 명령 탭으로 바뀐다
+        others = browser.js(
+            "Array.from(document.querySelectorAll('.netlab-cli-tabs [role=tab][data-kind=cli]'))"
+            ".map(t => t.getAttribute('aria-selected'))"
+        )
+        assert len(others) > 1 and set(others) == {"true"}, others
+
+        # 키보드: 고른 탭에 초점을 두고 ←, End, Home, →
+        browser.js(f"document.querySelector({json.dumps(_CLI_CELL + ' [aria-selected=true]')}).focus()")
+        for key, label in (
+            ("ArrowLeft", "파이썬"),
+            ("End", "docker 명령"),
+            ("Home", "파이썬"),
+            ("ArrowRight", "docker 명령"),
+        ):
+            _press(browser, key)
+            state = _cli_state(browser)
+            assert _selected(state) == [label] and state["focused"] == label, f"{key}: {state}"
+            shown = [t["label"] for t in state["tabs"] if t["shown"]]
+            assert shown == [label], f"{key}: 고른 탭의 패널만 보여야 한다: {state}"
+        # Tab 키는 탭 줄을 떠나 보이는 패널로 간다
+        _press(browser, "Tab")
+        into = browser.js("document.activeElement.getAttribute('role') + ' ' + document.activeElement.dataset.kind")
+        assert into == "tabpanel cli", f"Tab 키가 명령 패널로 가지 않았다: {into}"
+
+        # 고른 쪽은 다음에 열 때도 남는다
+        browser.open(server.base + BRIDGE)
+        browser.wait_for(
+            f"document.querySelector({json.dumps(_CLI_CELL)})?.classList.contains('netlab-cli-tabs--ready')"
+        )
+        assert _selected(_cli_state(browser)) == ["docker 명령"]
+    finally:
+        browser.js("localStorage.removeItem('netlab-cli-tabs')")
+
+
+def test_cli_tabs_print_both_panels(server, browser):
+    """인쇄할 때는 탭 줄 없이 두 패널(파이썬과 명령)을 모두 보인다."""
+    browser.open(server.base + BRIDGE)
+    try:
+        browser.call("Emulation.setEmulatedMedia", session=browser.session, media="print")
+        state = _cli_state(browser)
+        assert not state["list"], "인쇄할 때 탭 줄이 보인다"
+        assert [t["shown"] for t in state["tabs"]] == [True, True], state
+        label = browser.js(
+            f"getComputedStyle(document.querySelector({json.dumps(_CLI_CELL + ' [data-kind=cli][role=tabpanel]')}),"
+            " '::before').content"
+        )
+        assert "docker 명령" in label, f"인쇄한 명령 패널에 이름표가 없다: {label}"
+    finally:
+        browser.call("Emulation.setEmulatedMedia", session=browser.session, media="")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_cli_tabs_on_a_phone_in_both_colour_modes(server, browser, theme):
+    """390 px 화면에서 탭 묶음이 쪽을 넓히지 않고, 탭 이름과 명령 줄이 밝은/어두운 모드 모두에서 읽힌다."""
+    browser.viewport(*PHONE, mobile=True)
+    try:
+        browser.open(server.base + BRIDGE)
+        browser.wait_for(
+            f"document.querySelector({json.dumps(_CLI_CELL)})?.classList.contains('netlab-cli-tabs--ready')"
+        )
+        _set_theme(browser, theme)
+        _click(browser, _CLI_CELL + ' [role="tab"][data-kind="cli"]')
+        state = _cli_state(browser)
+        assert _selected(state) == ["docker 명령"], state
+        box = browser.js(
+            f"(() => {{ const r = document.querySelector({json.dumps(_CLI_CELL)}).getBoundingClientRect();"
+            " return {left: r.left, right: r.right}; })()"
+        )
+        assert box["left"] >= 0 and box["right"] <= PHONE[0] + 1, f"탭 묶음이 화면 밖으로 나간다: {box}"
+        page = browser.js(f"{_OVERFLOW_JS}({PHONE[0]})")
+        assert page["scroll"] <= PHONE[0] + 1, f"탭 때문에 쪽이 옆으로 밀린다: {page}"
+        worst = _contrast(browser, _CLI_CELL + ' [role="tablist"]')
+        assert len(worst) == 2 and worst[0]["ratio"] >= MIN_CONTRAST, f"{theme}: 탭 이름이 바탕에 묻힌다: {worst}"
+        worst = _contrast(browser, _CLI_CELL + ' [role="tabpanel"][data-kind="cli"]')
+        assert worst and worst[0]["ratio"] >= MIN_CONTRAST, f"{theme}: 명령 줄이 바탕에 묻힌다: {worst[:5]}"
+        time.sleep(0.2)
+        browser.screenshot(f"cli-tabs-390-{theme}")
+    finally:
+        browser.js("localStorage.removeItem('netlab-cli-tabs')")
+        _set_theme(browser, "light")
+        browser.viewport(1280, 900)
+
+
 def test_favicon_is_served(server, browser):
     """쪽이 가리키는 아이콘(favicon)이 책 안에 있다."""
     browser.open(server.base + "intro.html")
