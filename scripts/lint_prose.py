@@ -387,7 +387,8 @@ def check_file(path: Path, fix: bool = False) -> list[Located]:
 # 코드 셀의 글(문자열과 주석)과 저장된 출력: 독자는 셀의 메시지도 글로 읽는다. 수로 끝나는 말 뒤의 조사는
 # 읽는 소리가 정해져 있으므로(1 일, 0 영, 9 구) 짝이 맞는지도 본다. 틀에서 만든 조사는 netlab.josa 로 고른다.
 _ATTACHED_AFTER_NUMBER = re.compile(
-    r"(?P<word>(?<![\w.:/-])[A-Za-z0-9_.:/-]*\d)(?P<particle>으로|로|이|가|은|는|을|를|과|와)" + _AFTER
+    # '이(가)'처럼 두 꼴을 함께 적은 것은 짝을 고르지 않은 것이므로 건너뛴다
+    r"(?P<word>(?<![\w.:/-])[A-Za-z0-9_.:/-]*\d)(?P<particle>으로|로|이|가|은|는|을|를|과|와)(?!\()" + _AFTER
 )
 
 
