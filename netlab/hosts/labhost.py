@@ -30,7 +30,7 @@
 - **엔진에 닿는 길.** 손님 엔진은 손님 안의 유닉스 소켓에서 듣고, 손님 안의 ``socat``이 그 소켓을 탭 쪽
   주소(``192.168.252.2:2375``)에 잇는다. 그 주소는 랩 호스트 컨테이너의 네트워크 네임스페이스 안에만
   있다. 노트북은 바깥 엔진의 exec API로 컨테이너 안에서 ``socat STDIO TCP:…``을 실행해 닿는다
-  (:class:`netlab.cluster._ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
+  (:class:`netlab.hosts.cluster.tunnel.ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
   바깥에서도 손님 엔진에 닿는 길은 없다.
 """
 
@@ -211,13 +211,13 @@ class Guest:
     """랩 호스트 안의 손님 커널 하나와 그 위의 엔진. 번호 1이 기본 손님이고, 2부터는 여러 노드 실험용이다."""
 
     def __init__(self, host: LabHost, number: int) -> None:
-        from .cluster import _ExecTunnel  # cluster가 host를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
+        from .cluster.tunnel import ExecTunnel  # cluster가 host를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
 
         self.host = host
         self.number = number
         self.ip = guest_ip(number)
         self.name = guest_name(number)
-        self._tunnel = _ExecTunnel(host.outer, host.container, ["socat", "STDIO", f"TCP:{self.ip}:{API_PORT}"])
+        self._tunnel = ExecTunnel(host.outer, host.container, ["socat", "STDIO", f"TCP:{self.ip}:{API_PORT}"])
         # 부팅 중에는 엔진이 아직 없으므로 "auto"(만들 때 버전을 묻는다)를 쓸 수 없다. 응답 확인은 버전을 고정한
         # 짧은 클라이언트로 하고, 실제 클라이언트는 처음 쓸 때 만든다.
         self._pinger = docker.DockerClient(base_url=self._tunnel.base_url, version="1.41", timeout=10)
@@ -460,7 +460,7 @@ class LabHost:
             outer.volumes.create(name, labels={**labels_for(LAB), LABEL_DISK: key})
         started = time.monotonic()
         progress(f"데이터 디스크를 만든다: {josa(LAB_IMAGE, '를')} 미리 load 한 ext4 (볼륨 {name}, 약 1분)")
-        from .cluster import _ExecTunnel
+        from .cluster.tunnel import ExecTunnel
         from .host import full_capability_host_config
 
         api = outer.api
@@ -474,7 +474,7 @@ class LabHost:
         tunnel = None
         try:
             prep.start()
-            tunnel = _ExecTunnel(outer, prep)
+            tunnel = ExecTunnel(outer, prep)
             pinger = docker.DockerClient(base_url=tunnel.base_url, version="1.41", timeout=10)
             until(lambda: _ping(pinger), what="디스크를 만드는 엔진의 응답", timeout=60)
             pinger.close()
