@@ -1,7 +1,6 @@
 """조사 고르기(netlab.korean)가 책의 읽기 규칙을 따르는지 본다."""
 
 import pytest
-
 from netlab.korean import final_sound, josa, particle
 
 
