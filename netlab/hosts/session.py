@@ -18,9 +18,8 @@ from docker.models.networks import Network
 from ..base import addressing, cli
 from ..base.engine import REFERENCE_ENGINE, EngineUnavailable, client, engine_info, is_reference_generation
 from ..base.execution import ExecResult, container_sh
-from ..base.korean import josa
 from ..base.resources import LAB_IMAGE, cleanup, labels_for
-from ..base.wait import until
+from ..base.wait import until, until_running
 
 #: 실습 컨테이너가 기본으로 실행하는 명령: 아무것도 하지 않고 살아 있는다.
 IDLE = ["sleep", "infinity"]
@@ -232,20 +231,7 @@ class Lab:
         )
 
     def _wait_running(self, container: Container, timeout: float = 20) -> None:
-        def status() -> str:
-            container.reload()
-            if container.status in ("exited", "dead"):
-                logs = container.logs(tail=20).decode(errors="replace")
-                raise RuntimeError(f"컨테이너 {josa(container.name, '가')} 바로 끝났다:\n{logs}")
-            return container.status
-
-        until(
-            status,
-            lambda s: s == "running",
-            what=f"컨테이너 {josa(container.name, '가')} running",
-            timeout=timeout,
-            interval=0.1,
-        )
+        until_running(container, f"컨테이너 {container.name}", timeout=timeout, interval=0.1)
 
     def volume(self, short: str) -> Any:
         """라벨을 붙인 볼륨."""
