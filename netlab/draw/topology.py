@@ -30,11 +30,13 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from docker.models.networks import Network
 
 from ..base.korean import josa
+
+_T = TypeVar("_T")
 
 _NET_COLORS = ["#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626", "#0891b2"]
 _NONE_COLOR = "#94a3b8"
@@ -106,30 +108,22 @@ class Node:
     kind: str = "container"
 
 
+def _coerce(kind: type[_T], item: Any) -> _T:
+    """손으로 적은 값 하나를 ``kind``로: 이미 그것이면 그대로, 사전이면 이름으로, 그 밖에는 차례대로 넘긴다."""
+    if isinstance(item, kind):
+        return item
+    if isinstance(item, Mapping):
+        return kind(**item)
+    return kind(*item)
+
+
 def _as_segment(item: Any) -> Segment:
-    if isinstance(item, Segment):
-        return item
-    if isinstance(item, Mapping):
-        return Segment(**item)
-    return Segment(*item)
-
-
-def _as_link(item: Any) -> Link:
-    if isinstance(item, Link):
-        return item
-    if isinstance(item, Mapping):
-        return Link(**item)
-    return Link(*item)
+    return _coerce(Segment, item)
 
 
 def _as_node(item: Any) -> Node:
-    if isinstance(item, Node):
-        node = item
-    elif isinstance(item, Mapping):
-        node = Node(**item)
-    else:
-        node = Node(*item)
-    node.links = [_as_link(link) for link in node.links]
+    node = _coerce(Node, item)
+    node.links = [_coerce(Link, link) for link in node.links]
     return node
 
 
