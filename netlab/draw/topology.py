@@ -165,10 +165,21 @@ def _bar_kind(net: Network) -> str:
     return {"host": "host", "null": "none"}.get(driver or "", "normal")
 
 
-def _text_px(text: str, size: int = 12) -> int:
-    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6배)."""
+def _text_px(text: str, size: int = 12, *, bold: bool = False) -> int:
+    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6배, 굵은 글자는 0.68배)."""
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
-    return int(wide * size + (len(text) - wide) * size * 0.6) + 1
+    return int(wide * size + (len(text) - wide) * size * (0.68 if bold else 0.6)) + 1
+
+
+def _wrap(text: str, limit: int, size: int) -> list[str]:
+    """굵은 제목을 폭 limit 픽셀 안에 들도록 낱말 단위로 여러 줄로 나눈다 (휴대폰에서도 잘리지 않게)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _text_px(f"{lines[-1]} {word}", size, bold=True) <= limit:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 class Topology:
@@ -279,11 +290,12 @@ class Topology:
         """구성도 SVG 텍스트."""
         count = max(len(self.boxes), 1)
         width = max(count * (_BOX_W + _GAP) + _GAP, 520)
-        if self.layered:  # 긴 막대 글자와 제목이 그림 밖으로 나가지 않게 넓힌다
+        if self.layered:  # 긴 막대 글자가 그림 밖으로 나가지 않게 넓힌다
             widest = [_text_px(bar.label) for bar in self.bars] + [_text_px(bar.detail, 11) for bar in self.bars]
-            widest.append(_text_px(self.title, 15) if self.title else 0)
-            width = max(width, max(widest) + 2 * _GAP)
-        top = 40 if self.title else 12
+            width = max(width, max(widest, default=0) + 2 * _GAP)
+        # 제목은 그림을 넓히지 않고 그 폭에 맞춰 줄을 나눈다
+        title_lines = _wrap(self.title, width - 2 * _GAP, 15) if self.title else []
+        top = 20 + 20 * len(title_lines) if title_lines else 12
         box_y = top
         bars_y = box_y + _BOX_H + _ROW_GAP
         bar_h = {bar.key: _BAR_H + (_DETAIL_H if bar.detail else 0) for bar in self.bars}
@@ -298,8 +310,8 @@ class Topology:
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img">'
         ]
-        if self.title:
-            parts.append(f'<text x="{_GAP}" y="24" font-size="15" font-weight="bold">{esc(self.title)}</text>')
+        for n, line in enumerate(title_lines):
+            parts.append(f'<text x="{_GAP}" y="{24 + 20 * n}" font-size="15" font-weight="bold">{esc(line)}</text>')
         color = {}
         for i, bar in enumerate(self.bars):
             color[bar.key] = _NONE_COLOR if bar.kind == "none" else _NET_COLORS[i % len(_NET_COLORS)]
@@ -361,7 +373,9 @@ class Topology:
             for i, box in enumerate(self.boxes):
                 x = _GAP + i * (_BOX_W + _GAP)
                 box_shape(i, box)
-                for j, ep in enumerate(drawn(box)):
+                eps = drawn(box)
+                label_x = x + 20 + (len(eps) - 1) * 34 + 6  # 글자는 이 상자의 모든 선 오른쪽에 둔다
+                for j, ep in enumerate(eps):
                     lx = x + 20 + j * 34
                     y2 = bar_y[ep.network]
                     parts.append(
@@ -369,7 +383,7 @@ class Topology:
                         f'stroke="{color[ep.network]}" stroke-width="2"/>'
                     )
                     parts.append(
-                        f'<text x="{lx + 4}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" '
+                        f'<text x="{label_x}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" '
                         f'fill="{color[ep.network]}">{esc(ep.label)}</text>'
                     )
             parts.append("</svg>")
@@ -380,7 +394,10 @@ class Topology:
         for i, box in enumerate(self.boxes):
             x = _GAP + i * (_BOX_W + _GAP)
             seen: dict[str, int] = {}  # 같은 막대로 가는 선이 여럿이면 막대 쪽 글자를 한 줄씩 올린다
-            for j, ep in enumerate(drawn(box)):
+            eps = drawn(box)
+            # 주소와 장치 이름은 이 상자의 모든 선 오른쪽에 둔다: 다른 선이 글자를 가로지르지 않는다
+            label_x = x + 20 + (len(eps) - 1) * 34 + 6
+            for j, ep in enumerate(eps):
                 lx = x + 20 + j * 34
                 level = seen.get(ep.network, 0)
                 seen[ep.network] = level + 1
@@ -391,12 +408,12 @@ class Topology:
                 )
                 joints.append(f'<circle cx="{lx}" cy="{y2}" r="4" fill="{c}" stroke="#ffffff" stroke-width="1.5"/>')
                 labels.append(
-                    f'<text x="{lx + 4}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" fill="{c}" {_HALO}>'
+                    f'<text x="{label_x}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" fill="{c}" {_HALO}>'
                     f"{esc(ep.label or self._endpoint_hint(ep))}</text>"
                 )
                 if ep.via:
                     labels.append(
-                        f'<text x="{lx + 6}" y="{y2 - 4 - 12 * level}" font-size="10" fill="{c}" {_HALO}>'
+                        f'<text x="{label_x}" y="{y2 - 4 - 12 * level}" font-size="10" fill="{c}" {_HALO}>'
                         f"{esc(ep.via)}</text>"
                     )
         parts.extend(lines)
