@@ -456,24 +456,17 @@ class Topology:
         return "\n".join(lines)
 
 
-def topology(
-    networks: Iterable[Network],
-    title: str = "",
-    strip_prefix: str = "",
-    *,
-    containers: Iterable[Any] | None = None,
-    extra: Iterable[Any] = (),
-    ranges: bool = False,
-    layered: bool | None = None,
-) -> Topology:
+def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "", **options: Any) -> Topology:
     """네트워크들과 거기 붙은 컨테이너의 구성도.
 
+    키워드 옵션은 :class:`Topology`가 받는 그대로다(매개변수 목록은 그곳에만 둔다).
     ``containers``: 그릴 컨테이너(이름이나 객체). 주지 않으면 네트워크에 붙은 것을 모두 그린다.
     ``host`` 네트워크처럼 다른 실습의 컨테이너도 붙어 있는 네트워크에서는 꼭 준다.
     ``extra``: 도커 밖의 기계를 나타내는 :class:`Node` 들 (점선 상자). 링크의 ``segment``는 그림 속 네트워크.
     ``ranges``: 막대 안에 게이트웨이, 할당 범위(``--ip-range``), 예약 주소(``--aux-address``)를 적는다.
+    ``layered``: 층으로 나눠 그릴지. 주지 않으면 그림의 모양을 보고 정한다.
     """
-    return Topology(networks, title, strip_prefix, containers=containers, extra=extra, ranges=ranges, layered=layered)
+    return Topology(networks, title, strip_prefix, **options)
 
 
 def manual(segments: Sequence[Any], nodes: Sequence[Any], title: str = "", strip_prefix: str = "") -> Topology:
@@ -586,15 +579,10 @@ def read_host(
     return segments, nodes
 
 
-def from_host(
-    lab: Any,
-    *,
-    bridges: Sequence[str] = (),
-    links: Sequence[str] = (),
-    containers: Sequence[Any] = (),
-    title: str = "",
-    host_name: str = "엔진 호스트",
-) -> Topology:
-    """커널에 실제로 있는 브리지, veth, 주소로 구성도를 그린다 (:func:`read_host` + :func:`manual`)."""
-    segments, nodes = read_host(lab, bridges=bridges, links=links, containers=containers, host_name=host_name)
+def from_host(lab: Any, *, title: str = "", **where: Any) -> Topology:
+    """커널에 실제로 있는 브리지, veth, 주소로 구성도를 그린다 (:func:`read_host` + :func:`manual`).
+
+    ``title`` 밖의 키워드(``bridges``, ``links``, ``containers``, ``host_name``)는 :func:`read_host`에 그대로 넘긴다.
+    """
+    segments, nodes = read_host(lab, **where)
     return manual(segments, nodes, title)
