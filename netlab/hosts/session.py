@@ -80,56 +80,37 @@ class Lab:
 
     # -- 만들기 ------------------------------------------------------------
     def network(
-        self,
-        short: str,
-        *,
-        driver: str = "bridge",
-        subnet: str | None = None,
-        gateway: str | None = None,
-        ip_range: str | None = None,
-        aux_addresses: Mapping[str, str] | None = None,
-        ipam_driver: str | None = None,
-        internal: bool = False,
-        attachable: bool = False,
-        ipv6_subnet: str | None = None,
-        options: Mapping[str, str] | None = None,
-        scope: str | None = None,
+        self, short: str, *, ipv6_subnet: str | None = None, scope: str | None = None, **options: Any
     ) -> Network:
-        """라벨을 붙인 네트워크를 만든다. 같은 명령줄을 먼저 보여 준다."""
+        """라벨을 붙인 네트워크를 만든다. 같은 명령줄을 먼저 보여 준다.
+
+        ``options``는 :class:`netlab.base.cli.NetworkOptions`의 필드(``driver``, ``subnet``, ``gateway``,
+        ``ip_range``, ``aux_addresses``, ``ipam_driver``, ``internal``, ``attachable``, ``options``)다.
+        ``ipv6``는 주지 않는다: ``ipv6_subnet``을 주면 켜진다.
+        """
         name = self.n(short)
+        spec = cli.NetworkOptions(**options, ipv6=bool(ipv6_subnet))
         pools = []
-        if subnet or gateway or ip_range or aux_addresses:
+        if spec.subnet or spec.gateway or spec.ip_range or spec.aux_addresses:
             pools.append(
-                docker.types.IPAMPool(subnet=subnet, gateway=gateway, iprange=ip_range, aux_addresses=aux_addresses)
+                docker.types.IPAMPool(
+                    subnet=spec.subnet, gateway=spec.gateway, iprange=spec.ip_range, aux_addresses=spec.aux_addresses
+                )
             )
         if ipv6_subnet:
             pools.append(docker.types.IPAMPool(subnet=ipv6_subnet))
         ipam = None
-        if pools or ipam_driver:
-            ipam = docker.types.IPAMConfig(driver=ipam_driver or "default", pool_configs=pools)
-        self._say(
-            cli.network_create(
-                name,
-                driver=driver,
-                subnet=subnet,
-                gateway=gateway,
-                ip_range=ip_range,
-                aux_addresses=aux_addresses,
-                ipam_driver=ipam_driver,
-                internal=internal,
-                attachable=attachable,
-                ipv6=bool(ipv6_subnet),
-                options=options,
-            )
-        )
+        if pools or spec.ipam_driver:
+            ipam = docker.types.IPAMConfig(driver=spec.ipam_driver or "default", pool_configs=pools)
+        self._say(spec.command(name))
         return self.client.networks.create(
             name,
-            driver=driver,
+            driver=spec.driver,
             ipam=ipam,
-            internal=internal,
-            attachable=attachable,
-            enable_ipv6=bool(ipv6_subnet),
-            options=dict(options or {}),
+            internal=spec.internal,
+            attachable=spec.attachable,
+            enable_ipv6=spec.ipv6,
+            options=dict(spec.options or {}),
             labels=self.labels,
             scope=scope,
             check_duplicate=True,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from docker.models.containers import Container
 
+from ...base.cli import flags
 from .probes import inside_lab_block, short_name
 from .report import Report
 
@@ -96,14 +97,9 @@ def drop_rule(
         if not inside_lab_block(lab, cidr):
             raise ValueError(f"{cidr}: 실습 '{lab.name}'의 주소 블록 밖이다. 실습 규칙은 실습 주소만 다룬다.")
     parts = ["iptables", "-I", chain]
-    if source:
-        parts += ["-s", source]
-    if destination:
-        parts += ["-d", destination]
-    if protocol:
-        parts += ["-p", protocol]
-    if dport is not None:
-        parts += ["--dport", str(dport)]
+    parts += flags(
+        ("-s", source), ("-d", destination), ("-p", protocol), ("--dport", None if dport is None else str(dport))
+    )
     parts += ["-m", "comment", "--comment", rule_comment(lab), "-j", "DROP"]
     command = " ".join(parts)
     done = lab.host.sh(command)
