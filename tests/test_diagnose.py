@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from netlab import diagnose
+from netlab.observe.diagnose.probes import parse_link
 
 # -- 엔진 없이: 출력 풀이 ------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ def test_parse_link_reads_mtu_master_and_state():
         "1490: vethb005d9b@if1489: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 qdisc noqueue "
         "master br-4721a346805c state UP mode DEFAULT group default"
     )
-    info = diagnose._parse_link(line)
+    info = parse_link(line)
     assert info["name"] == "vethb005d9b" and info["mtu"] == "1400"
     assert info["master"] == "br-4721a346805c" and info["state"] == "UP"
     assert "UP" in info["flags"].split(",")

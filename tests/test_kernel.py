@@ -178,8 +178,9 @@ def test_leave_swarm_gives_up_with_swarm_leave_stuck(monkeypatch):
     from types import SimpleNamespace
 
     from netlab import labhost
+    from netlab.hosts import labhost_swarm
 
-    monkeypatch.setattr(labhost, "LEAVE_TIMEOUT", 3)
+    monkeypatch.setattr(labhost_swarm, "LEAVE_TIMEOUT", 3)
     guest = _SlowLeavingGuest(answers_before_inactive=10_000)
     with pytest.raises(labhost.SwarmLeaveStuck, match="3초 안에") as raised:
         labhost.LabHost.leave_swarm(SimpleNamespace(guests={1: guest}))
@@ -222,8 +223,9 @@ class _RecordingLab:
 def test_finish_prints_the_same_line_whether_or_not_the_guest_could_leave(stuck, monkeypatch, tmp_path, capsys):
     """저장된 출력은 실행마다 같아야 한다: 떠나지 못해 랩 호스트째 내린 길도 같은 한 줄을 쓰고, 사건은 파일로 남긴다."""
     from netlab import labhost
+    from netlab.hosts import labhost_base
 
-    monkeypatch.setattr(labhost, "EVENTS", tmp_path / "events")
+    monkeypatch.setattr(labhost_base, "EVENTS", tmp_path / "events")
     host, lab = _FinishingHost(stuck), _RecordingLab()
     labhost.LabHost.finish(host, lab)
     out = capsys.readouterr()

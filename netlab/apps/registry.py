@@ -290,8 +290,8 @@ def _announce(args: argparse.Namespace) -> int:
     def on_signal(signum: int, _frame: Any) -> None:
         stop.set()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
     print(
         f"registry: {args.name} → {args.addr}을(를) {args.registry}에 알린다 (ttl {args.ttl}초)",
         file=sys.stderr,

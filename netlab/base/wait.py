@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .checks import CheckFailed, check
+from .korean import josa
 
 T = TypeVar("T")
 
@@ -103,3 +104,22 @@ def check_eventually(
             f"✘ {message}: 확인 실패 ({scaled(timeout):.0f}초 동안 기다림)\n  실제로 본 것: {exc.last!r}", exc.last
         ) from None
     check(True, message)
+
+
+def until_running(container: Any, label: str, *, timeout: float = 20, interval: float = 0.1) -> str:
+    """컨테이너가 running이 될 때까지 기다린다. 그 전에 끝나면 마지막 기록 20줄을 담은 ``RuntimeError``다.
+
+    ``label``은 메시지에 쓰는 이름이다 (``컨테이너 web``, ``도구 상자 netlab-host``). 실습 세션과 도구 상자가 같은
+    기다림을 쓴다.
+    """
+
+    def status() -> str:
+        container.reload()
+        if container.status in ("exited", "dead"):
+            logs = container.logs(tail=20).decode(errors="replace")
+            raise RuntimeError(f"{josa(label, '가')} 바로 끝났다:\n{logs}")
+        return container.status
+
+    return until(
+        status, lambda s: s == "running", what=f"{josa(label, '가')} running", timeout=timeout, interval=interval
+    )

@@ -12,6 +12,10 @@
 - 아래: **언더레이 막대** (노드들이 꽂힌 브리지와 서브넷). 노드 틀에서 내려온 선에 노드의 언더레이 주소가
   적힌다. 오버레이의 모든 프레임은 결국 이 막대 위를 UDP 4789로 지나간다.
 
+서비스의 태스크는 실행마다 슬롯이 놓이는 노드와 주소가 달라질 수 있다. ``group_services``를 주면(:func:`read_cluster`)
+그 서비스의 태스크 상자를 서비스 이름으로 적고 점선으로 그리며, 그림 아래의 범례에 서비스마다 태스크가 있는 노드를
+한 번 적는다. ``task_addresses=False``는 그 상자의 주소를, ``notes``는 상자의 둘째 줄(노드마다 다를 수 있다)을 정한다.
+
 그림의 재료는 평범한 데이터(:class:`ClusterNode`, :class:`Member`, :class:`OverlayBar`, :class:`Underlay`)다.
 :func:`read_cluster`가 클러스터의 엔진들에 물어 그 데이터를 채우고, :class:`ClusterTopology`가 그린다.
 배치는 결정적이다: 노드는 클러스터의 순서(매니저 먼저), 상자와 막대는 이름순이다. 같은 상태는 같은 그림이다.
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -51,6 +55,10 @@ _LINE_ZONE = 46  # 오버레이 막대와 노드 틀 사이, 선과 주소 글�
 _UNDERLAY_ZONE = 44  # 노드 틀과 언더레이 막대 사이
 _UNDERLAY_COLOR = "#475569"
 _TASK_ID = re.compile(r"\.[0-9a-z]{25}$")
+# 태스크 컨테이너 이름: <서비스>.<슬롯>.<태스크 ID> (복제 서비스), <서비스>.<노드 ID>.<태스크 ID> (전역 서비스).
+# 스웜의 서비스 이름에는 점이 없다.
+_TASK_NAME = re.compile(r"^(?P<service>[^.]+)\.(?:[0-9]+|[0-9a-z]{25})\.[0-9a-z]{25}$")
+_LEGEND_H = 24  # 언더레이 막대 아래, 서비스 범례 한 줄
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Member:
     name: str
     addresses: dict[str, str] = field(default_factory=dict)
     note: str = ""  # 상자 안 둘째 줄: 노드 안의 로컬 네트워크 주소, 게시한 포트 같은 것
+    service: str = ""  # 서비스 이름으로 묶어 그린 태스크면 그 서비스 (접두사를 뗀 이름). 상자는 점선이다
 
 
 @dataclass
@@ -164,6 +173,26 @@ class ClusterTopology:
         parts.append(overlay.subnet or "주소 없음")
         return "  ·  ".join(parts)
 
+    def _groups(self) -> list[tuple[str, list[str]]]:
+        """서비스 이름으로 묶은 상자들: (서비스, 그 태스크가 있는 노드들). 서비스는 이름순, 노드는 그림의 순서다."""
+        groups: dict[str, list[str]] = {}
+        for node in self.nodes:
+            for member in node.members:
+                if member.service:
+                    groups.setdefault(member.service, []).append(node.name)
+        return sorted(groups.items())
+
+    def _group_label(self, service: str, nodes: list[str]) -> str:
+        counted = [n if nodes.count(n) == 1 else f"{n} ×{nodes.count(n)}" for n in dict.fromkeys(nodes)]
+        return f"{service} {len(nodes)}개: {', '.join(counted)}"
+
+    def _legend(self) -> str:
+        """서비스 범례 한 줄. 묶은 상자가 없으면 빈 문자열이다."""
+        groups = self._groups()
+        if not groups:
+            return ""
+        return "점선 상자는 서비스의 태스크다  ·  " + "  ·  ".join(self._group_label(s, n) for s, n in groups)
+
     def _underlay_label(self) -> str:
         u = self.underlay
         parts = [f"언더레이 {self._short(u.name)}"]
@@ -183,13 +212,16 @@ class ClusterTopology:
         width = _MARGIN * 2 + sum(widths) + _NODE_GAP * max(len(widths) - 1, 0)
         labels = [_text_px(self._overlay_label(o)) for o in self.overlays] + [_text_px(self._underlay_label())]
         labels.append(_text_px(self.title, 15) if self.title else 0)
+        legend = self._legend()
+        if legend:
+            labels.append(_text_px(legend, 11) + 24)  # 앞의 점선 견본만큼 더
         width = max(width, max(labels) + 2 * _MARGIN + 8, 520)
         top = 40 if self.title else 12
         bar_y = {o.name: top + i * (_BAR_H + _BAR_GAP) for i, o in enumerate(self.overlays)}
         frames_y = top + len(self.overlays) * (_BAR_H + _BAR_GAP) + (_LINE_ZONE if self.overlays else 0)
         frame_h = _FRAME_HEAD + _MEMBER_H + _FRAME_FOOT + _FRAME_PAD
         under_y = frames_y + frame_h + _UNDERLAY_ZONE
-        height = under_y + _BAR_H + 12
+        height = under_y + _BAR_H + 12 + (_LEGEND_H if legend else 0)
         color = {o.name: _NET_COLORS[i % len(_NET_COLORS)] for i, o in enumerate(self.overlays)}
 
         parts = [
@@ -230,9 +262,10 @@ class ClusterTopology:
             my = frames_y + _FRAME_HEAD
             for member in node.members:
                 box_w = self._member_width(member)
+                dash = ' stroke-dasharray="5 3"' if member.service else ""
                 frames.append(
                     f'<rect x="{mx}" y="{my}" width="{box_w}" height="{_MEMBER_H}" rx="6" '
-                    f'fill="#ffffff" stroke="#334155"/>'
+                    f'fill="#ffffff" stroke="#334155"{dash}/>'
                 )
                 frames.append(
                     f'<text x="{mx + box_w / 2}" y="{my + (17 if member.note else 24)}" text-anchor="middle" '
@@ -276,6 +309,13 @@ class ClusterTopology:
         bars.append(
             f'<text x="{_MARGIN}" y="{under_y + 18}" fill="{_UNDERLAY_COLOR}">{esc(self._underlay_label())}</text>'
         )
+        if legend:
+            ly = under_y + _BAR_H + 10
+            bars.append(
+                f'<rect x="{_MARGIN}" y="{ly}" width="18" height="12" rx="3" fill="#ffffff" stroke="#334155" '
+                f'stroke-dasharray="5 3"/>'
+            )
+            bars.append(f'<text x="{_MARGIN + 24}" y="{ly + 10}" font-size="11" fill="#475569">{esc(legend)}</text>')
         # 선 → 막대(선을 가린다) → 노드 틀과 상자 → 연결점 → 글자. 오버레이로 가는 선은 위의 막대들을
         # 지나가므로 막대 뒤로 보내고, 실제로 닿는 막대에만 점을 찍는다.
         parts += lines + bars + frames + joints + texts
@@ -292,13 +332,19 @@ class ClusterTopology:
             for node in self.nodes:
                 for member in node.members:
                     if overlay.name in member.addresses:
-                        out.append(f"  └ {node.name}/{self._short(member.name)} {member.addresses[overlay.name]}")
+                        line = f"  └ {node.name}/{self._short(member.name)} {member.addresses[overlay.name]}"
+                        # 묶은 상자는 주소를 비웠을 때 줄 끝에 빈칸을 남기지 않는다 (묶지 않은 그림은 예전 그대로)
+                        out.append(line.rstrip() if member.service else line)
         out.append(f"[{self._underlay_label()}]")
         for node in self.nodes:
             out.append(f"  └ {node.name} ({node.role}) eth0 {node.address}; {self._node_foot(node)}")
             for member in node.members:
                 if member.note:
                     out.append(f"      {self._short(member.name)}: {member.note}")
+        groups = self._groups()
+        if groups:
+            out.append("[점선 상자는 서비스의 태스크다]")
+            out += [f"  └ {self._group_label(service, nodes)}" for service, nodes in groups]
         return "\n".join(out)
 
 
@@ -310,17 +356,69 @@ def member_name(container_name: str) -> str:
     return _TASK_ID.sub("", container_name)
 
 
+def task_service(container_name: str) -> str:
+    """태스크 컨테이너 이름에서 서비스 이름: ``web.1.<태스크 ID>``, ``edge.<노드 ID>.<태스크 ID>`` → ``web``, ``edge``.
+
+    태스크가 아닌 컨테이너(태스크 ID가 붙지 않은 이름)면 빈 문자열이다. 접두사는 그대로 남는다.
+    """
+    match = _TASK_NAME.match(container_name)
+    return match.group("service") if match else ""
+
+
+class _Boxes:
+    """노드 하나의 상자들을 모은다: 고를 이름(``members``)과 서비스로 묶을지(``group_services``)를 따른다."""
+
+    def __init__(self, prefix: str, keep: set[str] | None, services: bool | set[str]) -> None:
+        self.prefix, self.keep, self.services = prefix, keep, services
+        self.found: dict[str, Member] = {}
+
+    def grouped(self, container_name: str) -> str:
+        """묶어 그릴 태스크면 그 서비스 이름(접두사를 뗀 것), 아니면 빈 문자열."""
+        service = _strip(task_service(container_name), self.prefix)
+        if not service or self.services is False:
+            return ""
+        return service if self.services is True or service in self.services else ""
+
+    def member(self, container_name: str) -> Member | None:
+        """그림 속 상자 (처음 보면 만든다). 고르지 않은 이름이면 ``None``: 그리지 않는다.
+
+        상자는 태스크마다 하나다. 같은 노드에 같은 서비스의 태스크가 둘이면 같은 이름의 상자가 둘이다.
+        """
+        short = _strip(member_name(container_name), self.prefix)
+        service = self.grouped(container_name)
+        if self.keep is not None and short not in self.keep and not (service and service in self.keep):
+            return None
+        return self.found.setdefault(short, Member(self.prefix + (service or short), service=service))
+
+    def members(self) -> list[Member]:
+        """태스크 이름순: 이름이 같은 묶인 상자들도 실행마다 같은 순서로 놓인다."""
+        return [self.found[key] for key in sorted(self.found)]
+
+
+def _apply_notes(nodes: list[ClusterNode], notes: Mapping[str, str | Mapping[str, str]], prefix: str) -> None:
+    """``notes``(상자 이름 → 둘째 줄, 또는 상자 이름 → {노드 → 둘째 줄})를 상자에 적는다.
+
+    로컬 네트워크에서 온 둘째 줄이 이미 있으면 그 뒤에 붙인다. 그림의 어느 상자에도 없는 이름이면 ``ValueError``다.
+    """
+    seen: set[str] = set()
+    for node in nodes:
+        for member in node.members:
+            short = _strip(member.name, prefix)
+            given = notes.get(short)
+            if given is None:
+                continue
+            seen.add(short)
+            text = given if isinstance(given, str) else given.get(node.name, "")
+            if text:
+                member.note = ", ".join(p for p in (member.note, text) if p)
+    missing = sorted(set(notes) - seen)
+    if missing:
+        raise ValueError(f"노트를 단 이름 {josa(', '.join(missing), '이')} 그림의 어느 상자에도 없다")
+
+
 def _is_plumbing(key: str, name: str) -> bool:
     """오버레이의 엔드포인트 중 컨테이너가 아닌 것 (부하 분산 엔드포인트, ingress 샌드박스)."""
     return key.startswith("lb-") or key == "ingress-sbox" or name.endswith("-endpoint")
-
-
-def _member(found: dict[str, Member], container_name: str, prefix: str, keep: set[str] | None) -> Member | None:
-    """그림 속 상자 (처음 보면 만든다). ``keep``에 없는 이름이면 ``None``: 그리지 않는다."""
-    short = _strip(member_name(container_name), prefix)
-    if keep is not None and short not in keep:
-        return None
-    return found.setdefault(short, Member(prefix + short))
 
 
 def _strip(name: str, prefix: str) -> str:
@@ -359,19 +457,30 @@ def read_cluster(
     members: Iterable[str] | None = None,
     addresses: bool = True,
     local: Iterable[str] = (),
+    group_services: bool | str | Iterable[str] = False,
+    task_addresses: bool = True,
+    notes: Mapping[str, str | Mapping[str, str]] | None = None,
 ) -> ClusterTopology:
     """클러스터의 노드마다 엔진에 물어 구성도를 만든다. 엔진은 읽기만 한다.
 
     ``overlays``: 그릴 오버레이 (이름이나 네트워크 객체). VNI와 서브넷은 매니저가 본 값이다.
     ``members``: 그릴 컨테이너의 짧은 이름(접두사와 태스크 ID를 뗀 것, 예 ``a``, ``web.1``). 주지 않으면 모두.
     ``addresses=False`` 면 오버레이 주소를 적지 않는다. 스케줄러가 태스크를 어느 노드에 놓을지는 실행마다
-    다를 수 있으므로, 그런 그림에서는 이름도 서비스 단위로 고르는 편이 좋다(각 장의 본문 참고).
+    다를 수 있으므로, 그런 그림에서는 이름도 서비스 단위로 적는 편이 좋다(아래 ``group_services``).
     ``local``: 노드마다 따로 있는 로컬 네트워크(브리지) 이름. 거기 붙은 컨테이너도 노드 틀 안에 그리고,
     상자의 둘째 줄에 ``<네트워크> <주소>``와 게시한 포트를 적는다. 막대는 그리지 않는다: 노드를 가로지르지 않는다.
+
+    ``group_services``: 서비스 이름으로 묶을 태스크. ``True``면 모든 서비스, 이름(들)이면 그 서비스만이다. 묶인 태스크의
+    상자는 슬롯 번호나 노드 ID 없이 서비스 이름(``web``)으로 적히고 점선으로 그려지며, 그림 아래 범례에 서비스마다
+    태스크가 있는 노드가 한 번 적힌다. 묶인 서비스는 ``members``에 서비스 이름으로 적어도 된다(``["db.1", "web"]``).
+    ``task_addresses=False`` 면 묶인 상자의 오버레이 주소만 적지 않는다: 고정 주소를 받은 컨테이너는 주소가 남는다.
+    ``notes``: 상자의 둘째 줄. 상자 이름(접두사를 뗀 것, 묶인 상자는 서비스 이름) → 글, 또는 노드마다 다르면
+    상자 이름 → {노드 이름 → 글}. 게시한 포트처럼 노드마다 다른 것을 상자를 고치지 않고 적는다.
     """
     names = [o if isinstance(o, str) else o.name for o in overlays]
     prefix = f"{cluster.lab.prefix}-"
     keep = None if members is None else set(members)
+    group: bool | set[str] = group_services if isinstance(group_services, bool) else _names(group_services)
     bars = []
     for name in names:
         net = cluster.manager.client.networks.get(name)
@@ -387,7 +496,7 @@ def read_cluster(
     nodes = []
     for node in cluster.nodes:
         present: list[str] = []
-        found: dict[str, Member] = {}
+        boxes = _Boxes(prefix, keep, group)
         for name in names:
             containers = _endpoints(node.client, name)
             if containers is None:
@@ -397,18 +506,28 @@ def read_cluster(
             if containers:
                 present.append(name)
             for key, info in containers.items():
-                drawn = (
-                    None
-                    if _is_plumbing(key, info.get("Name", ""))
-                    else _member(found, info.get("Name", "?"), prefix, keep)
-                )
+                drawn = None if _is_plumbing(key, info.get("Name", "")) else boxes.member(info.get("Name", "?"))
                 if drawn is not None:
-                    drawn.addresses[name] = info.get("IPv4Address", "").split("/")[0] if addresses else ""
+                    shown = addresses and (task_addresses or not drawn.service)
+                    drawn.addresses[name] = info.get("IPv4Address", "").split("/")[0] if shown else ""
         for name in local:
             for cid, info in (_endpoints(node.client, name) or {}).items():
-                drawn = _member(found, info.get("Name", "?"), prefix, keep)
+                drawn = boxes.member(info.get("Name", "?"))
                 if drawn is not None:
-                    parts = [_strip(name, prefix), info.get("IPv4Address", "").split("/")[0] if addresses else ""]
+                    shown = addresses and (task_addresses or not drawn.service)
+                    parts = [_strip(name, prefix), info.get("IPv4Address", "").split("/")[0] if shown else ""]
                     drawn.note = " ".join(p for p in parts + _published(node.client, cid) if p)
-        nodes.append(ClusterNode(node.name, node.role, node.ip, present, list(found.values())))
+        nodes.append(ClusterNode(node.name, node.role, node.ip, present, boxes.members()))
+    if isinstance(group, set):
+        drawn_services = {m.service for node in nodes for m in node.members}
+        absent = sorted(group - drawn_services)
+        if absent:
+            raise ValueError(f"묶으라고 한 서비스 {josa(', '.join(absent), '의')} 태스크가 그림에 없다")
+    if notes:
+        _apply_notes(nodes, notes, prefix)
     return ClusterTopology(nodes, bars, Underlay(*cluster.underlay_description()), title, prefix)
+
+
+def _names(names: str | Iterable[str]) -> set[str]:
+    """이름 하나나 여럿을 집합으로: 문자열 하나를 글자들로 쪼개지 않는다."""
+    return {names} if isinstance(names, str) else set(names)

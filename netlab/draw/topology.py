@@ -30,11 +30,13 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from docker.models.networks import Network
 
 from ..base.korean import josa
+
+_T = TypeVar("_T")
 
 _NET_COLORS = ["#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626", "#0891b2"]
 _NONE_COLOR = "#94a3b8"
@@ -106,30 +108,22 @@ class Node:
     kind: str = "container"
 
 
+def _coerce(kind: type[_T], item: Any) -> _T:
+    """손으로 적은 값 하나를 ``kind``로: 이미 그것이면 그대로, 사전이면 이름으로, 그 밖에는 차례대로 넘긴다."""
+    if isinstance(item, kind):
+        return item
+    if isinstance(item, Mapping):
+        return kind(**item)
+    return kind(*item)
+
+
 def _as_segment(item: Any) -> Segment:
-    if isinstance(item, Segment):
-        return item
-    if isinstance(item, Mapping):
-        return Segment(**item)
-    return Segment(*item)
-
-
-def _as_link(item: Any) -> Link:
-    if isinstance(item, Link):
-        return item
-    if isinstance(item, Mapping):
-        return Link(**item)
-    return Link(*item)
+    return _coerce(Segment, item)
 
 
 def _as_node(item: Any) -> Node:
-    if isinstance(item, Node):
-        node = item
-    elif isinstance(item, Mapping):
-        node = Node(**item)
-    else:
-        node = Node(*item)
-    node.links = [_as_link(link) for link in node.links]
+    node = _coerce(Node, item)
+    node.links = [_coerce(Link, link) for link in node.links]
     return node
 
 
@@ -171,10 +165,21 @@ def _bar_kind(net: Network) -> str:
     return {"host": "host", "null": "none"}.get(driver or "", "normal")
 
 
-def _text_px(text: str, size: int = 12) -> int:
-    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6배)."""
+def _text_px(text: str, size: int = 12, *, bold: bool = False) -> int:
+    """글자 폭의 넉넉한 어림 (한글 같은 전각 문자는 글자 크기만큼, 나머지는 0.6배, 굵은 글자는 0.68배)."""
     wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
-    return int(wide * size + (len(text) - wide) * size * 0.6) + 1
+    return int(wide * size + (len(text) - wide) * size * (0.68 if bold else 0.6)) + 1
+
+
+def _wrap(text: str, limit: int, size: int) -> list[str]:
+    """굵은 제목을 폭 limit 픽셀 안에 들도록 낱말 단위로 여러 줄로 나눈다 (휴대폰에서도 잘리지 않게)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _text_px(f"{lines[-1]} {word}", size, bold=True) <= limit:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 class Topology:
@@ -285,11 +290,12 @@ class Topology:
         """구성도 SVG 텍스트."""
         count = max(len(self.boxes), 1)
         width = max(count * (_BOX_W + _GAP) + _GAP, 520)
-        if self.layered:  # 긴 막대 글자와 제목이 그림 밖으로 나가지 않게 넓힌다
+        if self.layered:  # 긴 막대 글자가 그림 밖으로 나가지 않게 넓힌다
             widest = [_text_px(bar.label) for bar in self.bars] + [_text_px(bar.detail, 11) for bar in self.bars]
-            widest.append(_text_px(self.title, 15) if self.title else 0)
-            width = max(width, max(widest) + 2 * _GAP)
-        top = 40 if self.title else 12
+            width = max(width, max(widest, default=0) + 2 * _GAP)
+        # 제목은 그림을 넓히지 않고 그 폭에 맞춰 줄을 나눈다
+        title_lines = _wrap(self.title, width - 2 * _GAP, 15) if self.title else []
+        top = 20 + 20 * len(title_lines) if title_lines else 12
         box_y = top
         bars_y = box_y + _BOX_H + _ROW_GAP
         bar_h = {bar.key: _BAR_H + (_DETAIL_H if bar.detail else 0) for bar in self.bars}
@@ -304,8 +310,8 @@ class Topology:
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img">'
         ]
-        if self.title:
-            parts.append(f'<text x="{_GAP}" y="24" font-size="15" font-weight="bold">{esc(self.title)}</text>')
+        for n, line in enumerate(title_lines):
+            parts.append(f'<text x="{_GAP}" y="{24 + 20 * n}" font-size="15" font-weight="bold">{esc(line)}</text>')
         color = {}
         for i, bar in enumerate(self.bars):
             color[bar.key] = _NONE_COLOR if bar.kind == "none" else _NET_COLORS[i % len(_NET_COLORS)]
@@ -367,7 +373,9 @@ class Topology:
             for i, box in enumerate(self.boxes):
                 x = _GAP + i * (_BOX_W + _GAP)
                 box_shape(i, box)
-                for j, ep in enumerate(drawn(box)):
+                eps = drawn(box)
+                label_x = x + 20 + (len(eps) - 1) * 34 + 6  # 글자는 이 상자의 모든 선 오른쪽에 둔다
+                for j, ep in enumerate(eps):
                     lx = x + 20 + j * 34
                     y2 = bar_y[ep.network]
                     parts.append(
@@ -375,7 +383,7 @@ class Topology:
                         f'stroke="{color[ep.network]}" stroke-width="2"/>'
                     )
                     parts.append(
-                        f'<text x="{lx + 4}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" '
+                        f'<text x="{label_x}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" '
                         f'fill="{color[ep.network]}">{esc(ep.label)}</text>'
                     )
             parts.append("</svg>")
@@ -386,7 +394,10 @@ class Topology:
         for i, box in enumerate(self.boxes):
             x = _GAP + i * (_BOX_W + _GAP)
             seen: dict[str, int] = {}  # 같은 막대로 가는 선이 여럿이면 막대 쪽 글자를 한 줄씩 올린다
-            for j, ep in enumerate(drawn(box)):
+            eps = drawn(box)
+            # 주소와 장치 이름은 이 상자의 모든 선 오른쪽에 둔다: 다른 선이 글자를 가로지르지 않는다
+            label_x = x + 20 + (len(eps) - 1) * 34 + 6
+            for j, ep in enumerate(eps):
                 lx = x + 20 + j * 34
                 level = seen.get(ep.network, 0)
                 seen[ep.network] = level + 1
@@ -397,12 +408,12 @@ class Topology:
                 )
                 joints.append(f'<circle cx="{lx}" cy="{y2}" r="4" fill="{c}" stroke="#ffffff" stroke-width="1.5"/>')
                 labels.append(
-                    f'<text x="{lx + 4}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" fill="{c}" {_HALO}>'
+                    f'<text x="{label_x}" y="{box_y + _BOX_H + 14 + j * 14}" font-size="11" fill="{c}" {_HALO}>'
                     f"{esc(ep.label or self._endpoint_hint(ep))}</text>"
                 )
                 if ep.via:
                     labels.append(
-                        f'<text x="{lx + 6}" y="{y2 - 4 - 12 * level}" font-size="10" fill="{c}" {_HALO}>'
+                        f'<text x="{label_x}" y="{y2 - 4 - 12 * level}" font-size="10" fill="{c}" {_HALO}>'
                         f"{esc(ep.via)}</text>"
                     )
         parts.extend(lines)
@@ -445,24 +456,17 @@ class Topology:
         return "\n".join(lines)
 
 
-def topology(
-    networks: Iterable[Network],
-    title: str = "",
-    strip_prefix: str = "",
-    *,
-    containers: Iterable[Any] | None = None,
-    extra: Iterable[Any] = (),
-    ranges: bool = False,
-    layered: bool | None = None,
-) -> Topology:
+def topology(networks: Iterable[Network], title: str = "", strip_prefix: str = "", **options: Any) -> Topology:
     """네트워크들과 거기 붙은 컨테이너의 구성도.
 
+    키워드 옵션은 :class:`Topology`가 받는 그대로다(매개변수 목록은 그곳에만 둔다).
     ``containers``: 그릴 컨테이너(이름이나 객체). 주지 않으면 네트워크에 붙은 것을 모두 그린다.
     ``host`` 네트워크처럼 다른 실습의 컨테이너도 붙어 있는 네트워크에서는 꼭 준다.
     ``extra``: 도커 밖의 기계를 나타내는 :class:`Node` 들 (점선 상자). 링크의 ``segment``는 그림 속 네트워크.
     ``ranges``: 막대 안에 게이트웨이, 할당 범위(``--ip-range``), 예약 주소(``--aux-address``)를 적는다.
+    ``layered``: 층으로 나눠 그릴지. 주지 않으면 그림의 모양을 보고 정한다.
     """
-    return Topology(networks, title, strip_prefix, containers=containers, extra=extra, ranges=ranges, layered=layered)
+    return Topology(networks, title, strip_prefix, **options)
 
 
 def manual(segments: Sequence[Any], nodes: Sequence[Any], title: str = "", strip_prefix: str = "") -> Topology:
@@ -575,15 +579,10 @@ def read_host(
     return segments, nodes
 
 
-def from_host(
-    lab: Any,
-    *,
-    bridges: Sequence[str] = (),
-    links: Sequence[str] = (),
-    containers: Sequence[Any] = (),
-    title: str = "",
-    host_name: str = "엔진 호스트",
-) -> Topology:
-    """커널에 실제로 있는 브리지, veth, 주소로 구성도를 그린다 (:func:`read_host` + :func:`manual`)."""
-    segments, nodes = read_host(lab, bridges=bridges, links=links, containers=containers, host_name=host_name)
+def from_host(lab: Any, *, title: str = "", **where: Any) -> Topology:
+    """커널에 실제로 있는 브리지, veth, 주소로 구성도를 그린다 (:func:`read_host` + :func:`manual`).
+
+    ``title`` 밖의 키워드(``bridges``, ``links``, ``containers``, ``host_name``)는 :func:`read_host`에 그대로 넘긴다.
+    """
+    segments, nodes = read_host(lab, **where)
     return manual(segments, nodes, title)

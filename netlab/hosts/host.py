@@ -29,7 +29,7 @@ from docker.models.containers import Container
 
 from ..base.korean import josa
 from ..base.resources import LAB_IMAGE, labels_for
-from ..base.wait import until
+from ..base.wait import until, until_running
 
 if TYPE_CHECKING:
     from ..base.execution import ExecResult
@@ -173,14 +173,7 @@ def ensure_toolbox(client: Any, name: str, labels: dict[str, str]) -> Container:
     api.start(created["Id"])
     container = client.containers.get(created["Id"])
 
-    def status() -> str:
-        container.reload()
-        if container.status in ("exited", "dead"):
-            logs = container.logs(tail=20).decode(errors="replace")
-            raise RuntimeError(f"도구 상자 {josa(name, '가')} 바로 끝났다:\n{logs}")
-        return container.status
-
-    until(status, lambda s: s == "running", what=f"도구 상자 {josa(name, '가')} running", timeout=20, interval=0.05)
+    until_running(container, f"도구 상자 {name}", timeout=20, interval=0.05)
     return container
 
 

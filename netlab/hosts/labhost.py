@@ -25,67 +25,59 @@
 - **손님의 데이터 디스크** (``/var/lib/docker``)에는 실습 이미지(``netlab/lab:bookworm``)를 미리 load 해
   둔다. UML 안에서는 프로세스 하나 만드는 데 수십 ms가 들어, 이미지를 손님 안에서 load 하면 몇 분이
   걸린다. 그래서 같은 엔진을 바깥 엔진 위의 보통 컨테이너에서 한 번 띄워 load 하고, 그 데이터 폴더를
-  ``mkfs.ext4 -d``로 디스크 파일로 만든다(:meth:`LabHost._prepare_disk`). 디스크는 라벨이 붙은 볼륨에
+  ``mkfs.ext4 -d``로 디스크 파일로 만든다(:func:`netlab.hosts.labhost_disk.prepare_disk`). 디스크는 라벨이 붙은 볼륨에
   두고, 랩 호스트 레시피나 실습 이미지가 바뀔 때만 다시 만든다. 부팅할 때마다 사본으로 부팅한다.
 - **엔진에 닿는 길.** 손님 엔진은 손님 안의 유닉스 소켓에서 듣고, 손님 안의 ``socat``이 그 소켓을 탭 쪽
   주소(``192.168.252.2:2375``)에 잇는다. 그 주소는 랩 호스트 컨테이너의 네트워크 네임스페이스 안에만
   있다. 노트북은 바깥 엔진의 exec API로 컨테이너 안에서 ``socat STDIO TCP:…``을 실행해 닿는다
-  (:class:`netlab.cluster._ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
+  (:class:`netlab.hosts.cluster.tunnel.ExecTunnel`, 클러스터 노드에 닿는 것과 같은 방법). 이 기계의 다른 곳에서도,
   바깥에서도 손님 엔진에 닿는 길은 없다.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import docker
-import requests
-from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+from docker.errors import DockerException, NotFound
 from docker.models.containers import Container
 
 from ..base import engine
 from ..base.execution import ExecResult, container_sh
 from ..base.korean import josa
-from ..base.resources import BOOK, LAB_IMAGE, LABEL_BOOK, is_ours, labels_for
+from ..base.resources import is_ours, labels_for
 from ..base.wait import WaitTimeout, scaled, until
 from . import images
-from .session import Lab
+from .labhost_base import (
+    IMAGE,
+    LAB,
+    LabHostError,
+    Progress,
+    SwarmLeaveStuck,
+    _print,
+    ping,
+)
+from .labhost_base import record_event as record_event  # 예전 경로 labhost.record_event로도 부른다
+from .labhost_base import take_events as take_events  # python -m netlab labhost down이 부른다
+from .labhost_disk import LABEL_DISK, disk_key, prepare_disk
+from .labhost_swarm import GuestSwarm
 
-#: 랩 호스트의 자원에 붙는 실습 라벨 값. 장들의 ``lab.cleanup()``은 이 라벨을 건드리지 않는다.
-LAB = "labhost"
-#: 랩 호스트 이미지 (``images/labhost``).
-IMAGE = images.image_tag("labhost")
 #: 랩 호스트 컨테이너의 이름. 한 엔진에 하나만 둔다.
 CONTAINER = "netlab-labhost"
-#: 데이터 디스크 볼륨 이름의 앞부분. 뒤에 레시피와 실습 이미지에서 만든 열쇠가 붙는다.
-DISK_VOLUME_PREFIX = "netlab-labhost-disk-"
-#: 데이터 디스크 볼륨의 열쇠 라벨.
-LABEL_DISK = "netlab.labhost.disk"
 #: 손님들의 언더레이: 랩 호스트 컨테이너 안의 브리지 ``br0`` (``.1``)와 손님 n의 주소(``.n+1``).
 #: 컨테이너의 네트워크 네임스페이스 안에만 있어서 이 기계의 다른 곳에서는 보이지 않는다.
 UNDERLAY = "192.168.252.0/24"
 UNDERLAY_BRIDGE = "br0"
 #: 손님 엔진 API를 잇는 socat의 포트 (손님 주소에서만 듣는다).
 API_PORT = 2375
-#: 손님들의 스웜이 쓰는 컨트롤 플레인 포트.
-SWARM_PORT = 2377
 #: 한 랩 호스트에 띄울 수 있는 손님 수의 상한 (여러 노드 실험은 2를 쓴다).
 MAX_GUESTS = 3
 #: 손님 메모리. UML은 이만큼을 컨테이너 안의 tmpfs(/run/uml) 파일로 잡는다.
 GUEST_MEMORY_MB = int(os.environ.get("NETLAB_LABHOST_MEM_MB", "3072"))
 #: 부팅에서 엔진이 답할 때까지 기다리는 시간(초). 이 기계에서는 약 40초다.
 BOOT_TIMEOUT = 300
-#: 데이터 디스크를 만드는 시간 제한(초). 이 기계에서는 약 1분이다.
-PREPARE_TIMEOUT = 600
-#: 데이터 디스크의 크기(성긴 파일이라 쓴 만큼만 자리를 차지한다).
-DISK_SIZE = "16G"
-
-Progress = Callable[[str], None]
 
 
 def guest_ip(number: int) -> str:
@@ -106,81 +98,6 @@ def _guest_log(number: int) -> str:
 GUEST_IP = guest_ip(1)
 
 
-def _print(line: str) -> None:
-    print(line, flush=True)
-
-
-class LabHostError(RuntimeError):
-    """랩 호스트를 만들거나 부팅하지 못했을 때. 메시지는 독자가 읽을 한국어 설명이다."""
-
-
-class SwarmLeaveStuck(LabHostError):
-    """손님 엔진이 스웜을 떠나지 못한다 (moby#35337처럼 드물게, 느린 손님에서 더 자주).
-
-    손님 엔진은 모두 이 책의 것이므로, 부른 쪽은 랩 호스트를 내리고 새로 부팅한다. ``console``은 그 손님의
-    콘솔 끝부분(엔진의 경고 줄이 들어 있다)으로, :func:`record_event`가 원인을 찾을 자료로 남긴다.
-    """
-
-    def __init__(self, message: str, console: str = "") -> None:
-        super().__init__(message)
-        self.console = console
-
-
-#: 노트북 출력에 넣지 않을 랩 호스트의 사건(손님이 스웜을 떠나지 못해 랩 호스트째 내린 일 등)을 남기는 곳.
-#: ``python -m netlab labhost down``이 모아서 알리고 지운다. ``make test``의 끝에서 CI 기록에 남는다.
-EVENTS = images.CACHE / "labhost-events"
-
-
-def record_event(kind: str, text: str) -> Path:
-    """사건 하나를 :data:`EVENTS`의 파일로 남긴다. 노트북 출력(nbval이 비교한다)을 바꾸지 않고 알리는 길이다."""
-    EVENTS.mkdir(parents=True, exist_ok=True)
-    path = EVENTS / f"{time.strftime('%Y%m%dT%H%M%S')}-{kind}-{os.getpid()}.log"
-    path.write_text(text)
-    return path
-
-
-def take_events() -> list[tuple[str, str]]:
-    """남은 사건을 (파일 이름, 내용)으로 돌려주고 지운다."""
-    if not EVENTS.is_dir():
-        return []
-    events = []
-    for path in sorted(EVENTS.glob("*.log")):
-        events.append((path.name, path.read_text(errors="replace")))
-        path.unlink()
-    return events
-
-
-#: 손님 하나가 스웜을 떠나기를 기다리는 시간(초). 그 안에 ``swarm leave``를 두 번까지 청한다.
-LEAVE_TIMEOUT = 90
-
-
-#: 데이터 디스크를 만드는 컨테이너의 명령. 바깥 엔진 위의 보통 컨테이너에서 손님과 같은 엔진(같은 이미지)을
-#: 띄워 실습 이미지를 load 받은 뒤(netlab이 exec 터널로 넣는다), ``/disk/loaded``가 생기면 엔진을 멈추고
-#: 그 데이터 폴더를 ext4 디스크 파일로 만든다. 파일은 다 만든 뒤에 이름을 바꾸므로 반쯤 만든 디스크는 쓰이지 않는다.
-PREPARE_SCRIPT = """\
-set -e
-mount -o remount,rw /sys 2>/dev/null || true
-for d in /sys/fs/cgroup /sys/fs/cgroup/*; do
-  mount -o remount,rw "$d" 2>/dev/null || mount -o remount,bind,rw "$d" 2>/dev/null || true
-done
-rm -rf /disk/data /disk/docker.img.part /disk/loaded
-mkdir -p /disk/data
-dockerd --data-root /disk/data --host unix:///var/run/docker.sock --iptables=false --bridge=none \
-  --log-level warn &
-pid=$!
-while [ ! -e /disk/loaded ]; do
-  kill -0 "$pid" 2>/dev/null || { echo "dockerd가 멈췄다"; exit 1; }
-  sleep 0.5
-done
-kill -TERM "$pid"; wait "$pid" || true
-rm -rf /disk/data/network /disk/data/swarm /disk/data/runtimes /disk/data/tmp /disk/data/engine-id
-mkfs.ext4 -q -F -L docker -E lazy_itable_init=1 -d /disk/data /disk/docker.img.part {size}
-rm -rf /disk/data /disk/loaded
-mv /disk/docker.img.part /disk/docker.img
-echo "netlab-prepare: done"
-"""
-
-
 def _outer_client() -> docker.DockerClient:
     """랩 호스트를 띄우는 바깥 엔진. :func:`use`가 ``DOCKER_HOST``를 손님 엔진으로 바꾼 뒤에도 처음의 엔진이다."""
     if _STATE.outer is None:
@@ -198,26 +115,17 @@ class _State:
 _STATE = _State()
 
 
-def disk_key(outer: docker.DockerClient) -> str:
-    """데이터 디스크의 열쇠: 랩 호스트 레시피의 해시와 실습 이미지의 ID. 둘 중 하나가 바뀌면 디스크를 새로 만든다."""
-    try:
-        lab_image = outer.images.get(LAB_IMAGE).id
-    except ImageNotFound:
-        raise LabHostError(f"바깥 엔진에 {LAB_IMAGE} 이미지가 없다. `python -m netlab images lab`로 만든다.") from None
-    return hashlib.sha256(f"{images.recipe_hash('labhost')}:{lab_image}".encode()).hexdigest()[:12]
-
-
 class Guest:
     """랩 호스트 안의 손님 커널 하나와 그 위의 엔진. 번호 1이 기본 손님이고, 2부터는 여러 노드 실험용이다."""
 
     def __init__(self, host: LabHost, number: int) -> None:
-        from .cluster import _ExecTunnel  # cluster가 host를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
+        from .cluster.tunnel import ExecTunnel  # cluster가 host를 거쳐 이 모듈을 부르지 않도록 늦게 가져온다
 
         self.host = host
         self.number = number
         self.ip = guest_ip(number)
         self.name = guest_name(number)
-        self._tunnel = _ExecTunnel(host.outer, host.container, ["socat", "STDIO", f"TCP:{self.ip}:{API_PORT}"])
+        self._tunnel = ExecTunnel(host.outer, host.container, ["socat", "STDIO", f"TCP:{self.ip}:{API_PORT}"])
         # 부팅 중에는 엔진이 아직 없으므로 "auto"(만들 때 버전을 묻는다)를 쓸 수 없다. 응답 확인은 버전을 고정한
         # 짧은 클라이언트로 하고, 실제 클라이언트는 처음 쓸 때 만든다.
         self._pinger = docker.DockerClient(base_url=self._tunnel.base_url, version="1.41", timeout=10)
@@ -243,7 +151,7 @@ class Guest:
         return f"docker exec {CONTAINER} docker -H tcp://{self.ip}:{API_PORT}"
 
     def answers(self) -> bool:
-        return _ping(self._pinger)
+        return ping(self._pinger)
 
     def boot_log(self, tail: int | None = None) -> str:
         """이 손님의 콘솔 기록 (UML 커널의 메시지와 손님 init의 단계). 1번은 컨테이너 로그, 나머지는 파일이다."""
@@ -267,7 +175,7 @@ class Guest:
         return f"Guest({self.name!r}, {self.ip!r})"
 
 
-class LabHost:
+class LabHost(GuestSwarm):
     """떠 있는 랩 호스트 하나: 바깥 엔진의 컨테이너와, 그 안의 UML 커널(손님)들 위에서 도는 엔진들.
 
     손님들은 컨테이너 안의 브리지 ``br0``(``192.168.252.0/24``)를 언더레이로 함께 쓴다. 그 브리지는 컨테이너의
@@ -316,7 +224,7 @@ class LabHost:
         outer = _outer_client()
         images.build("labhost", progress=progress)
         key = disk_key(outer)
-        volume = cls._prepare_disk(outer, key, progress)
+        volume = prepare_disk(outer, key, progress)
         container = cls._existing(outer, key)
         if container is not None:
             host = cls(outer, container)
@@ -442,64 +350,6 @@ class LabHost:
         return None
 
     @staticmethod
-    def _prepare_disk(outer: docker.DockerClient, key: str, progress: Progress) -> str:
-        """실습 이미지를 미리 load 한 데이터 디스크가 든 볼륨의 이름. 없으면 만든다 (모듈 설명 참고)."""
-        name = f"{DISK_VOLUME_PREFIX}{key}"
-        for volume in outer.volumes.list(filters={"label": f"{LABEL_BOOK}={BOOK}"}):
-            if volume.name.startswith(DISK_VOLUME_PREFIX) and volume.name != name and is_ours(volume.attrs["Labels"]):
-                try:
-                    volume.remove()
-                    progress(f"옛 데이터 디스크 볼륨 {josa(volume.name, '을')} 지웠다.")
-                except APIError:
-                    pass  # 아직 옛 랩 호스트가 쓰고 있다
-        try:
-            outer.volumes.get(name)
-            if _disk_ready(outer, name):
-                return name
-        except NotFound:
-            outer.volumes.create(name, labels={**labels_for(LAB), LABEL_DISK: key})
-        started = time.monotonic()
-        progress(f"데이터 디스크를 만든다: {josa(LAB_IMAGE, '를')} 미리 load 한 ext4 (볼륨 {name}, 약 1분)")
-        from .cluster import _ExecTunnel
-        from .host import full_capability_host_config
-
-        api = outer.api
-        created = api.create_container(
-            IMAGE,
-            command=["sh", "-c", PREPARE_SCRIPT.replace("{size}", DISK_SIZE)],
-            labels=labels_for(LAB),
-            host_config=full_capability_host_config(api, binds={name: {"bind": "/disk", "mode": "rw"}}),
-        )
-        prep = outer.containers.get(created["Id"])
-        tunnel = None
-        try:
-            prep.start()
-            tunnel = _ExecTunnel(outer, prep)
-            pinger = docker.DockerClient(base_url=tunnel.base_url, version="1.41", timeout=10)
-            until(lambda: _ping(pinger), what="디스크를 만드는 엔진의 응답", timeout=60)
-            pinger.close()
-            inner = docker.DockerClient(base_url=tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT)
-            image = outer.images.get(LAB_IMAGE)
-            for message in inner.api.load_image(image.save(named=True)):
-                if "error" in message:
-                    raise LabHostError(f"{josa(LAB_IMAGE, '를')} load 하지 못했다: {message['error']}")
-            if inner.images.get(LAB_IMAGE).id != image.id:
-                raise LabHostError(f"load 한 {LAB_IMAGE}의 ID가 바깥 엔진의 것과 다르다.")
-            inner.close()
-            progress(f"  {LAB_IMAGE} load ({time.monotonic() - started:.0f}초), ext4 디스크로 만든다")
-            prep.exec_run(["touch", "/disk/loaded"])
-            status = prep.wait(timeout=PREPARE_TIMEOUT)["StatusCode"]
-            logs = prep.logs().decode(errors="replace")
-            if status != 0 or "netlab-prepare: done" not in logs:
-                raise LabHostError(f"데이터 디스크를 만들지 못했다 (종료 코드 {status}):\n{logs[-2000:]}")
-        finally:
-            if tunnel is not None:
-                tunnel.close()
-            prep.remove(force=True, v=True)
-        progress(f"  데이터 디스크 준비 ({time.monotonic() - started:.0f}초)")
-        return name
-
-    @staticmethod
     def _boot(outer: docker.DockerClient, volume: str, key: str, progress: Progress) -> Container:
         progress(f"랩 호스트를 부팅한다: UML 커널 + 엔진 (손님 메모리 {GUEST_MEMORY_MB} MB, 약 40초)")
         return outer.containers.run(
@@ -555,103 +405,6 @@ class LabHost:
         return guest
 
     # -- 손님들의 스웜 -------------------------------------------------------------------
-    def form_swarm(self, count: int = 2, *, progress: Progress = _print) -> list[Guest]:
-        """손님 ``count`` 개로 스웜을 새로 만든다: 1번이 매니저, 나머지가 워커다. 보여 주는 명령줄은 독자의 것과 같다.
-
-        손님 엔진은 모두 이 책이 띄운 것이므로, 이미 어떤 스웜에 있던 손님은 먼저 떠나게 한다(지난 실행이 남긴 것).
-        독자의 엔진(바깥 엔진)의 스웜은 건드리지 않는다.
-        """
-        guests = self.add_guests(count, progress=progress)
-        self.leave_swarm()
-        manager, workers = guests[0], guests[1:]
-        progress(f"$ {manager.cli} swarm init --advertise-addr {manager.ip}")
-        manager.client.swarm.init(advertise_addr=manager.ip, listen_addr=f"{manager.ip}:{SWARM_PORT}")
-        token = manager.client.swarm.attrs["JoinTokens"]["Worker"]
-        for worker in workers:
-            progress(
-                f"$ {worker.cli} swarm join --advertise-addr {worker.ip} --token <워커 토큰> {manager.ip}:{SWARM_PORT}"
-            )
-            worker.client.swarm.join(
-                remote_addrs=[f"{manager.ip}:{SWARM_PORT}"],
-                join_token=token,
-                advertise_addr=worker.ip,
-                listen_addr=f"{worker.ip}:{SWARM_PORT}",
-            )
-
-        def ready() -> list[str]:
-            nodes = manager.client.nodes.list()
-            return sorted(n.attrs["Description"]["Hostname"] for n in nodes if n.attrs["Status"]["State"] == "ready")
-
-        until(ready, lambda names: len(names) == count, what=f"손님 {count}개가 스웜 노드로 ready", timeout=60)
-        return guests
-
-    def leave_swarm(self) -> None:
-        """떠 있는 모든 손님을 스웜에서 떠나게 한다 (손님 엔진만, 바깥 엔진은 건드리지 않는다).
-
-        UML 손님은 느려서 ``swarm leave``가 엔진 안의 제한 시간(context deadline)에 걸려 500을 돌려줄 수 있다
-        (16장을 기록하다 만남). 떠나는 일은 뒤에서 이어질 수 있으므로 노드 상태가 inactive가 될 때까지 다시 묻고,
-        절반이 지나도 그대로면 한 번 더 청한다. :data:`LEAVE_TIMEOUT` 초 안에 떠나지 못하면(CI에서 만남)
-        :class:`SwarmLeaveStuck`이다. 부른 쪽은 랩 호스트를 내리고 새로 부팅한다.
-        """
-        for guest in self.guests.values():
-            asked: list[float] = []
-
-            def state(guest: Guest = guest, asked: list[float] = asked) -> str:
-                try:
-                    current = guest.client.info()["Swarm"]["LocalNodeState"]
-                except requests.RequestException:  # docker의 APIError도 이 갈래다
-                    return "답이 없다"
-                due = not asked or (len(asked) < 2 and time.monotonic() - asked[0] > LEAVE_TIMEOUT / 2)
-                if current != "inactive" and due:
-                    asked.append(time.monotonic())
-                    try:
-                        guest.client.swarm.leave(force=True)
-                    except requests.RequestException as error:  # docker의 APIError도 이 갈래다
-                        # 제한 시간 초과(500), '이미 떠났다'(503), 느린 응답은 다시 물으면 된다.
-                        # 그 밖의 거절은 진짜 실패다
-                        status = getattr(error, "status_code", None)
-                        if isinstance(error, APIError) and status not in (500, 503):
-                            raise
-                    return "떠나기를 청했다"
-                return current
-
-            try:
-                until(
-                    state,
-                    lambda s: s == "inactive",
-                    what=f"손님 {josa(guest.name, '이')} 스웜을 떠남",
-                    timeout=LEAVE_TIMEOUT,
-                )
-            except WaitTimeout as exc:
-                try:
-                    console = guest.boot_log(tail=120)
-                except (DockerException, OSError) as error:
-                    console = f"(콘솔을 읽지 못했다: {error})"
-                raise SwarmLeaveStuck(
-                    f"손님 {guest.name}의 엔진이 {LEAVE_TIMEOUT}초 안에 스웜을 떠나지 못했다 "
-                    f"(떠나기를 {len(asked)}번 청했다)",
-                    console,
-                ) from exc
-
-    def finish(self, *labs: Lab) -> None:
-        """절의 마지막 단계: 손님들의 스웜을 풀고, ``labs``가 손님 엔진에 만든 것을 지우고, 랩 호스트를 돌려놓는다.
-
-        돌려놓기는 :meth:`release` 다(보통은 내리고, ``NETLAB_LABHOST_KEEP=1``이면 1번 손님만 남긴다).
-        손님이 스웜을 떠나지 못하면(:class:`SwarmLeaveStuck`) 랩 호스트째 지운다. 손님 커널과 디스크 사본이
-        통째로 사라지므로 그 길에서도 손님 엔진에 남는 것이 없다. 그래서 어느 길이든 같은 한 줄을 쓰고
-        (저장된 출력이 실행마다 같다), 떠나지 못한 일은 :func:`record_event`로 따로 남긴다.
-        """
-        try:
-            self.leave_swarm()
-        except SwarmLeaveStuck as stuck:
-            record_event("swarm-leave-stuck", f"{stuck}\n\n--- 손님 콘솔의 끝 ---\n{stuck.console}")
-            self.down()
-        else:
-            for lab in labs:
-                lab.cleanup(quiet=True)
-            self.release()
-        names = ", ".join(dict.fromkeys(f"'{lab.name}'" for lab in labs))
-        print(f"정리: 손님 엔진에 실습 {names}의 자원과 스웜이 남지 않았다.")
 
     # -- 상태 ---------------------------------------------------------------------------
     def answers(self) -> bool:
@@ -706,29 +459,6 @@ _STAGES = {
     "data-disk-failed": "데이터 디스크를 마운트하지 못했다",
     "failed": "부팅 스크립트가 실패했다",
 }
-
-
-def _ping(cli: docker.DockerClient) -> bool:
-    try:
-        return bool(cli.ping())
-    except (DockerException, OSError):
-        return False
-
-
-def _disk_ready(outer: docker.DockerClient, volume: str) -> bool:
-    """볼륨에 다 만든 디스크(``docker.img``)가 있는지. 짧은 컨테이너로 본다."""
-    try:
-        output = outer.containers.run(
-            IMAGE,
-            ["sh", "-c", "test -s /disk/docker.img && echo ready || echo missing"],
-            remove=True,
-            network_mode="none",
-            labels=labels_for(LAB),
-            volumes={volume: {"bind": "/disk", "mode": "ro"}},
-        )
-    except (APIError, DockerException):
-        return False
-    return output.decode().strip() == "ready"
 
 
 def find(outer: docker.DockerClient | None = None) -> LabHost | None:

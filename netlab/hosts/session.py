@@ -18,9 +18,8 @@ from docker.models.networks import Network
 from ..base import addressing, cli
 from ..base.engine import REFERENCE_ENGINE, EngineUnavailable, client, engine_info, is_reference_generation
 from ..base.execution import ExecResult, container_sh
-from ..base.korean import josa
 from ..base.resources import LAB_IMAGE, cleanup, labels_for
-from ..base.wait import until
+from ..base.wait import until, until_running
 
 #: 실습 컨테이너가 기본으로 실행하는 명령: 아무것도 하지 않고 살아 있는다.
 IDLE = ["sleep", "infinity"]
@@ -81,56 +80,37 @@ class Lab:
 
     # -- 만들기 ------------------------------------------------------------
     def network(
-        self,
-        short: str,
-        *,
-        driver: str = "bridge",
-        subnet: str | None = None,
-        gateway: str | None = None,
-        ip_range: str | None = None,
-        aux_addresses: Mapping[str, str] | None = None,
-        ipam_driver: str | None = None,
-        internal: bool = False,
-        attachable: bool = False,
-        ipv6_subnet: str | None = None,
-        options: Mapping[str, str] | None = None,
-        scope: str | None = None,
+        self, short: str, *, ipv6_subnet: str | None = None, scope: str | None = None, **options: Any
     ) -> Network:
-        """라벨을 붙인 네트워크를 만든다. 같은 명령줄을 먼저 보여 준다."""
+        """라벨을 붙인 네트워크를 만든다. 같은 명령줄을 먼저 보여 준다.
+
+        ``options``는 :class:`netlab.base.cli.NetworkOptions`의 필드(``driver``, ``subnet``, ``gateway``,
+        ``ip_range``, ``aux_addresses``, ``ipam_driver``, ``internal``, ``attachable``, ``options``)다.
+        ``ipv6``는 주지 않는다: ``ipv6_subnet``을 주면 켜진다.
+        """
         name = self.n(short)
+        spec = cli.NetworkOptions(**options, ipv6=bool(ipv6_subnet))
         pools = []
-        if subnet or gateway or ip_range or aux_addresses:
+        if spec.subnet or spec.gateway or spec.ip_range or spec.aux_addresses:
             pools.append(
-                docker.types.IPAMPool(subnet=subnet, gateway=gateway, iprange=ip_range, aux_addresses=aux_addresses)
+                docker.types.IPAMPool(
+                    subnet=spec.subnet, gateway=spec.gateway, iprange=spec.ip_range, aux_addresses=spec.aux_addresses
+                )
             )
         if ipv6_subnet:
             pools.append(docker.types.IPAMPool(subnet=ipv6_subnet))
         ipam = None
-        if pools or ipam_driver:
-            ipam = docker.types.IPAMConfig(driver=ipam_driver or "default", pool_configs=pools)
-        self._say(
-            cli.network_create(
-                name,
-                driver=driver,
-                subnet=subnet,
-                gateway=gateway,
-                ip_range=ip_range,
-                aux_addresses=aux_addresses,
-                ipam_driver=ipam_driver,
-                internal=internal,
-                attachable=attachable,
-                ipv6=bool(ipv6_subnet),
-                options=options,
-            )
-        )
+        if pools or spec.ipam_driver:
+            ipam = docker.types.IPAMConfig(driver=spec.ipam_driver or "default", pool_configs=pools)
+        self._say(spec.command(name))
         return self.client.networks.create(
             name,
-            driver=driver,
+            driver=spec.driver,
             ipam=ipam,
-            internal=internal,
-            attachable=attachable,
-            enable_ipv6=bool(ipv6_subnet),
-            options=dict(options or {}),
+            internal=spec.internal,
+            attachable=spec.attachable,
+            enable_ipv6=spec.ipv6,
+            options=dict(spec.options or {}),
             labels=self.labels,
             scope=scope,
             check_duplicate=True,
@@ -232,20 +212,7 @@ class Lab:
         )
 
     def _wait_running(self, container: Container, timeout: float = 20) -> None:
-        def status() -> str:
-            container.reload()
-            if container.status in ("exited", "dead"):
-                logs = container.logs(tail=20).decode(errors="replace")
-                raise RuntimeError(f"컨테이너 {josa(container.name, '가')} 바로 끝났다:\n{logs}")
-            return container.status
-
-        until(
-            status,
-            lambda s: s == "running",
-            what=f"컨테이너 {josa(container.name, '가')} running",
-            timeout=timeout,
-            interval=0.1,
-        )
+        until_running(container, f"컨테이너 {container.name}", timeout=timeout, interval=0.1)
 
     def volume(self, short: str) -> Any:
         """라벨을 붙인 볼륨."""

@@ -485,35 +485,22 @@ def _fetch(container: Any, path: str) -> bytes:
         return handle.read() if handle else b""
 
 
-def start(
-    runner: Runner,
-    interface: str,
-    bpf: str = "",
-    *,
-    count: int = 20,
-    timeout: float = 5.0,
-    snaplen: int = 256,
-    vxlan_port: int = VXLAN_PORT,
-    echo: bool | None = None,
-) -> Capture:
-    """캡처를 시작한다. ``with``와 함께 쓰면 블록이 끝날 때 결과를 모은다."""
-    cap = Capture(runner, interface, bpf, count=count, timeout=timeout, snaplen=snaplen, vxlan_port=vxlan_port)
-    return cap.start(echo=echo)
+def start(runner: Runner, interface: str, bpf: str = "", *, echo: bool | None = None, **options: Any) -> Capture:
+    """캡처를 시작한다. ``with``와 함께 쓰면 블록이 끝날 때 결과를 모은다.
+
+    ``options``는 :class:`Capture`의 키워드(``count``, ``timeout``, ``snaplen``, ``vxlan_port``)다.
+    """
+    return Capture(runner, interface, bpf, **options).start(echo=echo)
 
 
 def run(
-    runner: Runner,
-    interface: str,
-    bpf: str = "",
-    *,
-    count: int = 20,
-    timeout: float = 5.0,
-    during: Any = None,
-    snaplen: int = 256,
-    echo: bool | None = None,
+    runner: Runner, interface: str, bpf: str = "", *, during: Any = None, echo: bool | None = None, **options: Any
 ) -> Capture:
-    """캡처를 시작하고, ``during()``을 부른 뒤(트래픽 만들기), 끝나기를 기다린 결과를 돌려준다."""
-    cap = start(runner, interface, bpf, count=count, timeout=timeout, snaplen=snaplen, echo=echo)
+    """캡처를 시작하고, ``during()``을 부른 뒤(트래픽 만들기), 끝나기를 기다린 결과를 돌려준다.
+
+    ``options``는 :func:`start`와 같다.
+    """
+    cap = start(runner, interface, bpf, echo=echo, **options)
     try:
         if during is not None:
             during()

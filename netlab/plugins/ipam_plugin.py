@@ -577,8 +577,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # 예외로 루프를 빠져나오게 한다.
         raise SystemExit(128 + signum)
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop)
     print(
         f"netlab-ipam: serving {args.socket} pools={','.join(args.pool)} policy={POLICY}",
         file=sys.stderr,
