@@ -9,9 +9,7 @@ from netlab.observe import perf
 
 
 def test_iperf3_json_gives_the_receivers_rate():
-    report = json.dumps(
-        {"end": {"sum_sent": {"bits_per_second": 9e9}, "sum_received": {"bits_per_second": 8.5e9}}}
-    )
+    report = json.dumps({"end": {"sum_sent": {"bits_per_second": 9e9}, "sum_received": {"bits_per_second": 8.5e9}}})
     assert perf.iperf3_gbps(report) == pytest.approx(8.5)
 
 
