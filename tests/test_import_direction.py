@@ -131,3 +131,29 @@ def test_the_checker_sees_upward_imports_and_cycles():
     assert ("netlab.lab", 2, False) in found and ("netlab.base.engine", 3, False) in found
     assert layer("netlab.lab")[0] > layer("netlab.base.example")[0]
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a → b → c → a"]
+
+
+def _targets(module: str) -> list[tuple[str, int]]:
+    """모듈 안의 모든 netlab 가져오기 대상(함수 안의 것 포함)과 줄 번호. 있는지 없는지 가리지 않는다."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.split(".")[0] == "netlab"]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                target = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] == "netlab":
+                found.append((target, node.lineno))
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_netlab_import_names_a_module_that_exists(module):
+    """함수 안에서 늦게 가져오는 것은 그 함수가 불릴 때에야 깨진다. 옮긴 뒤 점이 모자란 상대 경로를 여기서 잡는다."""
+    missing = [f"{target} ({line}번째 줄)" for target, line in _targets(module) if target not in MODULES]
+    assert not missing, f"{module}: 없는 모듈을 가져온다: {missing}"

@@ -64,14 +64,14 @@ def plot(results: Sequence[Any], groups: Sequence[str], title: str = "") -> Perf
                 left.plot([r.median_gbps] * 2, [y - 0.3, y + 0.3], color="#d62728", linewidth=2.5, zorder=4)
             left.set_yticks(range(len(names)), names)
             left.set_xlim(left=0)
-            left.set_xlabel("처리량 (Gbit/s, 점: 한 번 잰 값, 빨간 막대: 가운데값)")
+            left.set_xlabel("처리량 Gbit/s (점: 한 번 잰 값, 빨간 막대: 가운데값)")
             left.set_title(group, loc="left", fontsize=11)
             left.grid(axis="x", alpha=0.3)
             # 왕복 시간을 재지 않은 길(게시 포트)은 빈 줄로 둔다
             right.boxplot([r.rtt_ms or [float("nan")] for r in rows[::-1]], vert=False, widths=0.5, showfliers=True)
             right.set_yticks(range(1, len(names) + 1), names)
             right.set_xlim(left=0)
-            right.set_xlabel("ping 왕복 시간 (ms, 상자: 가운데 절반, 동그라미: 멀리 벗어난 값)")
+            right.set_xlabel("왕복 시간 ms (상자: 가운데 절반, ○: 벗어난 값)")
             right.grid(axis="x", alpha=0.3)
         if title:
             fig.suptitle(title, fontsize=13)

@@ -90,7 +90,7 @@ class Cluster(Workloads, Bringup):
 
     def table(self):
         """노드 표: 이름, 역할, 언더레이 주소, 스웜 상태. 매니저가 본 노드 목록을 쓴다."""
-        from ..draw.show import Table
+        from ...draw.show import Table
 
         seen = {}
         for item in self.manager.client.nodes.list():
