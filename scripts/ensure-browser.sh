@@ -38,15 +38,8 @@ MSG
 fi
 
 echo "설치:$missing"
-log=$(mktemp)
-if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
-  echo "apt-get 이 실패했다:" >&2
-  tail -n 30 "$log" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
-fc-cache -f >/dev/null 2>&1 || true
+. "$(dirname "$0")/apt-install.sh"
+apt_install_quietly "$missing" || exit 1
 
 if ! have_browser || ! have_korean_font; then
   echo "설치한 뒤에도 브라우저나 한글 글꼴을 찾지 못했다." >&2

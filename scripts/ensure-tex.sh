@@ -49,16 +49,8 @@ MSG
 fi
 
 echo "설치:$missing (처음에는 몇 분 걸린다)"
-log=$(mktemp)
-# --no-install-recommends: 권장 꾸러미(문서, 자바, 다른 언어 조판)까지 받으면 몇 배로 커진다.
-if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
-  echo "apt-get 이 실패했다:" >&2
-  tail -n 30 "$log" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
-fc-cache -f >/dev/null 2>&1 || true
+. "$(dirname "$0")/apt-install.sh"
+apt_install_quietly "$missing" || exit 1
 
 if ! have xelatex || ! have_tex_file xetexko.sty || ! have_tex_file pzdr.tfm || ! have_font "Noto Serif CJK KR" \
   || ! have latexmk || ! have rsvg-convert || ! have pdftotext || ! have pdftoppm; then
