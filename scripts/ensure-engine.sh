@@ -17,12 +17,12 @@ REFERENCE=28.5.2
 PKGS="debootstrap tcpdump iptables iproute2 bridge-utils ca-certificates"
 
 engine_ok() { "$PY" - <<'PYEOF' >/dev/null 2>&1
-import netlab.engine as e
+from netlab.base import engine as e
 e.client()
 PYEOF
 }
 
-server_version() { "$PY" -c 'import netlab.engine as e; print(e.client().version()["Version"])' 2>/dev/null; }
+server_version() { "$PY" -c 'from netlab.base import engine as e; print(e.client().version()["Version"])' 2>/dev/null; }
 installed_by_us() { [ -f "$MARK" ] || [ -f "$LOG" ]; }
 older_than_28() { [ "$(printf '%s\n' "$1" 28 | sort -V | head -n 1)" != 28 ]; }
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,16 @@ def test_every_netlab_import_names_a_module_that_exists(module):
     """함수 안에서 늦게 가져오는 것은 그 함수가 불릴 때에야 깨진다. 옮긴 뒤 점이 모자란 상대 경로를 여기서 잡는다."""
     missing = [f"{target} ({line}번째 줄)" for target, line in _targets(module) if target not in MODULES]
     assert not missing, f"{module}: 없는 모듈을 가져온다: {missing}"
+
+
+def test_shell_scripts_import_modules_that_exist():
+    """셸 스크립트 안의 파이썬 조각도 netlab을 가져온다(엔진 준비). 옛 경로가 남으면 새 기계에서만 깨진다."""
+    scripts = [*sorted((ROOT.parent / "scripts").glob("*.sh")), ROOT.parent / "Makefile"]
+    pattern = re.compile(r"(?:from|import)\s+(netlab(?:\.\w+)+)")
+    missing = [
+        f"{path.name}: {name}"
+        for path in scripts
+        for name in pattern.findall(path.read_text(encoding="utf-8"))
+        if name not in MODULES
+    ]
+    assert not missing, missing
