@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import EngineUnavailable, FeatureMissing
-from .korean import josa
 
 _OFFLINE_NOTE = (
     "(엔진 없음)이 셀은 앞선 엔진 셀이 만든 것을 쓰므로 실행하지 않았다. 저장된 출력은 실제 실행의 기록이다."
@@ -28,7 +27,7 @@ def _shell() -> Any:
 def _show_engine_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
     first = str(value).splitlines()[0] if str(value) else etype.__name__
     if etype is EngineUnavailable:
-        print(f"EngineUnavailable: {josa(first, '이')} 셀은 실행되지 않았다.")
+        print(f"EngineUnavailable: {first}. 이 셀은 실행되지 않았다.")
     elif etype is NameError:
         print(_OFFLINE_NOTE)
     else:
