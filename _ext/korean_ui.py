@@ -10,7 +10,8 @@ sphinx-book-theme 와 pydata-sphinx-theme 의 문구는 번역 카탈로그 두 
 이 확장은 두 카탈로그의 번역기 앞에 이 책의 번역표(``UI_KO``)를 끼운다. 표에 없는 문구는 원래 번역기로
 넘어간다. 테마 템플릿에 영어로 박혀 있는 문구(옆 막대 단추의 도움말, 책 차례와 인쇄용 차례의 ``aria-label``)는
 ``templates/`` 의 같은 이름 템플릿이 ``_()`` 로 감싸 번역표를 거치게 한다. 검색 칸의 안내 글은 Jupyter Book 이 테마 옵션
-``search_bar_text`` 에 영어("Search this book...")로 넣으므로 그 옵션을 바꾼다.
+``search_bar_text`` 에 영어("Search this book...")로 넣으므로 그 옵션을 바꾼다. 복사 단추(sphinx-copybutton)의
+도움말과 아이콘 제목은 그 스크립트의 번역표에 한국어가 없어서, ``assets/js/copybutton-ko.js`` 를 그 뒤에 넣어 더한다.
 
 HTML 을 빌드한 뒤에 고치지 않고 테마가 문구를 고르는 자리에서 바꾸므로, 테마를 올려도 문구의 뜻(msgid)이
 같으면 그대로 맞는다. 시험은 ``tests/test_browser.py`` 의 ``test_interface_text_is_korean`` 이 한다.
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["SEARCH_BAR_TEXT", "UI_KO", "OverrideTranslations"]
+__all__ = ["COPYBUTTON_KO", "SEARCH_BAR_TEXT", "UI_KO", "OverrideTranslations"]
 
 _VERSION: Final = "1.0"
 _TEMPLATES: Final = Path(__file__).with_name("templates")
@@ -149,8 +150,13 @@ def _launch_tooltips(app: Sphinx, pagename: str, templatename: str, context: dic
     fix(context.get("header_buttons", []))
 
 
+#: 복사 단추의 문구를 한국어로 (``assets/js/copybutton-ko.js``). copybutton.js(우선순위 500) 바로 뒤에 와야 한다.
+COPYBUTTON_KO: Final = "copybutton-ko.js"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _install, priority=900)
+    app.add_js_file(COPYBUTTON_KO, priority=501)
     # sphinx-book-theme 은 런치 단추를 priority 501 에서 만든다
     app.connect("html-page-context", _launch_tooltips, priority=600)
     return {

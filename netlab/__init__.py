@@ -83,6 +83,8 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_MODULES])
 
 
+from .base.cli_echo import install as _install_cli_echo  # noqa: E402
 from .base.notebook import install_error_display as _install_error_display  # noqa: E402
 
 _install_error_display()
+_install_cli_echo()

@@ -1,9 +1,10 @@
 """무엇을 만들거나 들여다보는데 명령 줄(``$ docker …``)을 찍지 않는 코드 셀을 노트북마다 적는다.
 
 ``_ext/cli_tabs.py`` 는 셀의 저장된 출력에 명령 줄이 있을 때만 "docker 명령" 탭을 만든다. 이 스크립트는 그 탭이
-없는 셀 가운데 원본이 도커 객체를 만들거나(``lab.network(``, ``containers.run(`` …) 읽는(``.attrs``,
-``networks.get(`` …) 셀을 찾아, netlab 에 명령 줄을 더 찍게 할지 정하는 데 쓴다. 노트북은 고치지 않는다.
-원본의 낱말로 고르므로 어림이다.
+없는 셀 가운데 원본이 도커 객체를 만들거나(``lab.network(``, ``containers.run(`` …) 엔진에 묻는(``.reload()``,
+``networks.get(`` …) 셀을 찾는다. 셀이 SDK 로 직접 읽거나 잇는 호출은 ``netlab/base/cli_echo.py`` 가 같은 뜻의
+명령 줄로 찍으므로, 다시 기록한 노트북에서는 0 이어야 한다 (``tests/test_cli_tabs.py`` 가 이 함수로 확인한다).
+노트북은 고치지 않는다. 원본의 낱말로 고르므로 어림이다.
 
     .venv/bin/python scripts/cli_tab_coverage.py            # 노트북마다 셀 id 와 걸린 낱말
     .venv/bin/python scripts/cli_tab_coverage.py --summary  # 노트북마다 개수만
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
@@ -45,17 +47,37 @@ SDK_CREATE = (
     ".connect(",
     ".disconnect(",
 )
-#: 엔진의 기록을 읽는 호출
+#: 엔진의 기록을 읽는 호출. ``.attrs`` 만 읽는 셀은 넣지 않는다: 앞 셀이 받아 둔 기록을 보는 것이라 그 셀에서
+#: 엔진에 묻는 일이 없다 (엔진에 다시 묻는 ``.reload()`` 는 넣는다).
 INSPECT = {
-    ".attrs": r"\.attrs\b",
     ".reload()": r"\.reload\(\)",
     "networks.get/list(": r"\.networks\.(?:get|list)\(",
     "containers.get/list(": r"\.containers\.(?:get|list)\(",
     "nodes.list(": r"\.nodes\.list\(",
     "api.inspect_*(": r"\.api\.inspect_\w+\(",
+    "api.tasks(": r"\.api\.tasks\(",
+    "services.get/list(": r"\.services\.(?:get|list)\(",
     "show.networks/options/ipam/endpoints(": r"\bshow\.(?:networks|options|ipam|endpoints)\(",
     "cluster.tasks(": r"\bcluster\.tasks\(",
 }
+
+
+#: ``netlab.requires``가 기능이 없을 때 찍는 첫 줄 (그 셀의 엔진 갈래는 돌지 않았다)
+FEATURE_MISSING = "[이 엔진 호스트에 없는 기능"
+
+
+def _executed_source(source: str) -> str:
+    """셀이 실행할 때 바로 도는 코드: 함수 정의의 몸통과 주석은 뺀다.
+
+    함수만 정의하는 셀(``def run_on(…)``)은 엔진에 묻지 않는다. 그 함수를 부르는 셀이 묻고, 그 셀의 출력에
+    명령 줄이 찍힌다. 파싱할 수 없으면(IPython 매직) 주석 줄만 뺀 원문을 쓴다.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    tree.body = [node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return ast.unparse(tree)
 
 
 def _text(value: str | list[str]) -> str:
@@ -77,8 +99,9 @@ def uncovered(path: Path, *, partial: bool = False) -> list[tuple[str, list[str]
         )
         if bool(cli_lines(stdout)) != partial:
             continue
-        # 주석 줄은 빼고 본다
-        source = "\n".join(line for line in _text(cell["source"]).splitlines() if not line.lstrip().startswith("#"))
+        if stdout.startswith(FEATURE_MISSING):
+            continue  # 엔진 호스트에 기능이 없어 엔진을 쓰는 갈래가 돌지 않은 셀
+        source = _executed_source(_text(cell["source"]))
         hits = [name for name, rx in {**CREATE, **INSPECT}.items() if re.search(rx, source)]
         if partial:
             hits = [h for h in hits if h in SDK_CREATE]

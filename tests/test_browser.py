@@ -846,6 +846,13 @@ def test_interface_text_is_korean(server, browser):
     # 런치 단추(Binder 등)는 없다: Binder 에는 도커 엔진이 없고 Binder 가 빌드할 공개 저장소도 없다
     launch = browser.js("document.querySelectorAll('.dropdown-launch-buttons, a[href*=\"mybinder\"]').length")
     assert launch == 0, "쪽에 런치 단추가 있다"
+    # 복사 단추의 도움말과 아이콘 제목 (sphinx-copybutton 의 표에는 한국어가 없다: assets/js/copybutton-ko.js)
+    copy = browser.js(
+        "[...document.querySelectorAll('button.copybtn')].map(b => "
+        "[b.dataset.tooltip, b.querySelector('svg title')?.textContent])"
+    )
+    assert copy, "복사 단추가 없다"
+    assert {tuple(pair) for pair in copy} == {("복사", "클립보드로 복사")}, f"복사 단추의 문구: {copy[:3]}"
     browser.screenshot("bridge-header")
 
 
@@ -871,18 +878,20 @@ _COPY_JS = r"""
   const copied = [];
   const listen = (e) => copied.push(e.target && e.target.value !== undefined ? e.target.value : String(getSelection()));
   document.addEventListener('copy', listen, true);
+  const button = document.querySelectorAll('button.copybtn')[index];
   try {
-    document.querySelectorAll('button.copybtn')[index].click();
+    button.click();
     await new Promise(r => setTimeout(r, 50));
   } finally {
     document.removeEventListener('copy', listen, true);
   }
-  return copied;
+  // 복사한 뒤 2초 동안 보이는 도움말과 아이콘 제목 (같은 평가 안에서 읽는다)
+  return {copied, after: [button.dataset.tooltip, button.querySelector('svg title')?.textContent]};
 })
 """
 
 
-def _copy(browser: Browser, index: int) -> list[str]:
+def _copy(browser: Browser, index: int) -> dict[str, list[str]]:
     result = browser.call(
         "Runtime.evaluate",
         session=browser.session,
@@ -908,12 +917,16 @@ def test_copy_button_drops_shell_prompts_and_keeps_comments(server, browser):
     python = next((b for b in blocks if b["input"] and re.search(r"^# ", b["text"], re.M)), None)
     assert shell and python, f"{BRIDGE} 에 '$ docker' 출력이나 '# ' 주석이 든 코드 셀이 없다 (시험할 것이 없다)"
 
-    copied = _copy(browser, shell["i"])
+    clicked = _copy(browser, shell["i"])
+    copied = clicked["copied"]
     assert copied, "복사 단추를 눌렀는데 복사가 일어나지 않았다"
     commands = [line.removeprefix("$ ") for line in shell["text"].splitlines() if line.startswith("$ ")]
     assert copied[-1].splitlines() == commands, f"프롬프트를 뗀 명령 줄만 복사되어야 한다: {copied[-1]!r}"
 
-    copied = _copy(browser, python["i"])
+    # 누른 뒤 잠깐 바뀌는 도움말과 아이콘 제목도 한국어다 (assets/js/copybutton-ko.js)
+    assert clicked["after"] == ["복사했다", "복사했다"], f"복사한 뒤의 문구: {clicked['after']}"
+
+    copied = _copy(browser, python["i"])["copied"]
     assert copied and copied[-1] == python["text"].rstrip("\n"), (
         f"파이썬 셀이 그대로 복사되지 않았다 ('# ' 를 프롬프트로 보면 주석만 남는다): {copied[-1:]!r}"
     )
@@ -923,7 +936,10 @@ def test_copy_button_drops_shell_prompts_and_keeps_comments(server, browser):
 
 #: 6장에서 appnet 을 만드는 셀과 그 셀이 찍은 명령 줄 (tests/test_cli_tabs.py 와 같은 셀)
 _CLI_CELL = '.netlab-cli-tabs[data-cell-id="43573bf9"]'
-_CLI_LINE = "$ docker network create --driver bridge --subnet 172.16.60.0/24 --gateway 172.16.60.1 nl-bridge-appnet"
+_CLI_LINES = [
+    "$ docker network create --driver bridge --subnet 172.16.60.0/24 --gateway 172.16.60.1 nl-bridge-appnet",
+    "$ docker network inspect --format '{{json .IPAM}}' nl-bridge-appnet",
+]
 
 # 탭 묶음 하나의 상태: 탭마다 이름, aria-selected, tabindex, 보이는지, 그 패널이 보이는지와 글자
 _CLI_STATE_JS = r"""
@@ -1002,7 +1018,7 @@ def test_cli_tabs_switch_by_click_and_keyboard(server, browser):
         _click(browser, _CLI_CELL + ' [role="tab"][data-kind="cli"]')
         state = _cli_state(browser)
         assert _selected(state) == ["docker 명령"] and [t["shown"] for t in state["tabs"]] == [False, True], state
-        assert state["tabs"][1]["text"].splitlines() == [_CLI_LINE]
+        assert state["tabs"][1]["text"].splitlines() == _CLI_LINES
         assert [t["tabindex"] for t in state["tabs"]] == [-1, 0], "고른 탭만 Tab 키로 닿아야 한다"
         # 같은 쪽의 다른 탭 묶음도 명령 탭으로 바뀐다
         others = browser.js(

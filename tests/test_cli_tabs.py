@@ -29,6 +29,8 @@ BRIDGE = "chapters/06-bridge"
 #: 6장에서 appnet 을 만드는 셀 (``appnet = lab.network("appnet", …)`` 과 ``show.ipam(appnet)``)
 APPNET_CELL = "43573bf9"
 APPNET_LINE = "$ docker network create --driver bridge --subnet 172.16.60.0/24 --gateway 172.16.60.1 nl-bridge-appnet"
+#: 같은 셀의 ``show.ipam(appnet)`` 이 찍는 읽기 줄 (netlab/base/cli_echo.py)
+APPNET_IPAM_LINE = "$ docker network inspect --format '{{json .IPAM}}' nl-bridge-appnet"
 #: 6장에서 명령 줄 없이 기본 bridge 네트워크의 기록(``default_bridge.attrs``)을 읽는 셀
 NO_CLI_SOURCE = "default_subnet = default_bridge.attrs["
 
@@ -154,6 +156,46 @@ def test_cli_lines_keeps_only_echoed_commands() -> None:
     assert command_name("docker ps") is None
 
 
+# -- 저장된 출력 (빌드 없이) -----------------------------------------------------------------------
+
+
+def test_every_cell_that_asks_the_engine_shows_a_command() -> None:
+    """엔진에 무엇을 만들거나 묻는(``.reload()``, ``networks.get(`` …) 셀은 모두 저장된 출력에 명령 줄이 있다.
+
+    셀이 SDK를 직접 부르면 ``netlab/base/cli_echo.py`` 가 명령 줄을 찍으므로 "docker 명령" 탭이 생긴다.
+    찾기는 ``scripts/cli_tab_coverage.py`` 의 것(원본의 낱말로 고른다)이다.
+    """
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from cli_tab_coverage import uncovered
+
+    notebooks = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("labs/*.ipynb")])
+    assert len(notebooks) > 20
+    missing = {nb.relative_to(ROOT).as_posix(): cells for nb in notebooks if (cells := uncovered(nb))}
+    assert not missing, f"엔진에 묻거나 만드는데 명령 줄이 없는 셀: {missing}"
+
+
+def test_coverage_finder_sees_a_cell_without_commands(tmp_path: Path) -> None:
+    """음성 대조: 명령 줄 없이 ``net.reload()`` 하는 셀은 찾고, 명령 줄이 있으면 찾지 않는다."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from cli_tab_coverage import uncovered
+
+    def notebook(stdout: str) -> Path:
+        cell = {
+            "cell_type": "code",
+            "id": "c1",
+            "metadata": {},
+            "execution_count": 1,
+            "source": "net.reload()\nprint(net.attrs['Driver'])",
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": stdout}],
+        }
+        path = tmp_path / f"nb{len(stdout)}.ipynb"
+        path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+        return path
+
+    assert uncovered(notebook("bridge\n")) == [("c1", [".reload()"])]
+    assert uncovered(notebook("$ docker network inspect nl-x\nbridge\n")) == []
+
+
 # -- 빌드한 책 ------------------------------------------------------------------------------------
 
 
@@ -179,13 +221,13 @@ def test_bridge_network_cell_has_python_and_docker_tabs() -> None:
     assert "hidden" not in python.attrs and "hidden" in cli.attrs
     assert 'appnet = lab.network("appnet"' in python.text()
     assert "highlight-console" in " ".join(n.attrs.get("class", "") for n in cli.iter())
-    assert cli.text().strip().splitlines() == [APPNET_LINE]
+    assert cli.text().strip().splitlines() == [APPNET_LINE, APPNET_IPAM_LINE]
 
     # 같은 줄이 그 셀의 출력 칸에도 그대로 있다 (출력 칸은 바뀌지 않는다)
     cell = tabset.parent.parent
     assert cell is not None and "cell" in cell.classes
     outputs = cell.find_all("cell_output")
-    assert outputs and APPNET_LINE in outputs[0].text().splitlines()
+    assert outputs and {APPNET_LINE, APPNET_IPAM_LINE} <= set(outputs[0].text().splitlines())
     assert not outputs[0].find_all("netlab-cli-tabs")
 
 

@@ -7,11 +7,14 @@ HTML은 책과 JupyterLab에서 읽기 좋고, 텍스트는 nbval이 비교하�
 from __future__ import annotations
 
 import html
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docker.models.networks import Network
+
+from ..base import cli_echo
 
 
 def _width(text: str) -> int:
@@ -60,8 +63,23 @@ def short_id(identifier: str) -> str:
     return identifier[:12]
 
 
+def _echo_inspect(nets: list[Network], template: str, caller: Any) -> None:
+    """셀에서 불렸으면 표의 내용을 주는 ``docker network inspect [--format 틀] 이름…``을 찍는다.
+
+    실습 0의 네트워크 탐색기처럼 엔진 없이 만든 기록(``client``가 없는 것)도 받는다. 그때 앞부분은 ``docker``다.
+    """
+    fmt = ["--format", template] if template else []
+    cli_echo.say(getattr(nets[0], "client", None), ["network", "inspect", *fmt, *(n.name for n in nets)], caller)
+
+
 def networks(nets: Iterable[Network], title: str = "네트워크") -> Table:
-    """``docker network ls``와 같은 정보에 서브넷과 게이트웨이를 더한 표."""
+    """``docker network ls``와 같은 정보에 서브넷과 게이트웨이를 더한 표.
+
+    셀에서 부르면 표의 내용을 주는 명령(``docker network inspect 이름…``)을 찍는다 (:mod:`netlab.base.cli_echo`).
+    """
+    nets = list(nets)
+    if nets:
+        _echo_inspect(nets, "", sys._getframe(1))
     rows = []
     for net in nets:
         attrs = net.attrs
@@ -80,6 +98,7 @@ def networks(nets: Iterable[Network], title: str = "네트워크") -> Table:
 
 def ipam(net: Network) -> Table:
     """네트워크의 IPAM 설정 (드라이버, 서브넷, 게이트웨이, 할당 범위, 예약 주소)."""
+    _echo_inspect([net], "{{json .IPAM}}", sys._getframe(1))
     net.reload()
     ipam_attrs = net.attrs.get("IPAM") or {}
     rows = []
@@ -103,6 +122,7 @@ def ipam(net: Network) -> Table:
 
 def endpoints(net: Network, title: str | None = None) -> Table:
     """네트워크에 붙은 엔드포인트: 컨테이너 이름, IPv4, MAC. 이름순으로 정렬한다."""
+    _echo_inspect([net], "{{json .Containers}}", sys._getframe(1))
     net.reload()
     rows = []
     for info in (net.attrs.get("Containers") or {}).values():
@@ -113,6 +133,7 @@ def endpoints(net: Network, title: str | None = None) -> Table:
 
 def options(net: Network) -> Table:
     """드라이버 옵션 (``com.docker.network.bridge.*`` 같은 것)."""
+    _echo_inspect([net], "{{json .Options}}", sys._getframe(1))
     net.reload()
     rows = sorted((k, v) for k, v in (net.attrs.get("Options") or {}).items())
     return Table(["옵션", "값"], rows, f"{net.name}의 드라이버 옵션")

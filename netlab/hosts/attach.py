@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import docker
 from docker.errors import DockerException, NotFound
 
+from ..base import cli_echo
 from ..base.korean import josa
 from ..base.resources import LAB_IMAGE, LABEL_LAB, cleanup, is_ours
 from ..base.wait import WaitTimeout, until
@@ -73,7 +74,7 @@ def _connect(name: str, url: str) -> docker.DockerClient:
         client.ping()
     except DockerException as exc:
         raise ClusterError(f"{name}의 엔진 {url}에 닿지 않는다: {exc}") from None
-    return client
+    return cli_echo.register(client, f"docker -H {url}")
 
 
 class AttachedNode(Node):

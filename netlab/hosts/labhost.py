@@ -44,7 +44,7 @@ import docker
 from docker.errors import DockerException, NotFound
 from docker.models.containers import Container
 
-from ..base import engine
+from ..base import cli_echo, engine
 from ..base.execution import ExecResult, container_sh
 from ..base.korean import josa
 from ..base.resources import is_ours, labels_for
@@ -135,8 +135,9 @@ class Guest:
     def client(self) -> docker.DockerClient:
         """이 손님 엔진의 도커 SDK 클라이언트 (API 버전은 엔진에 묻는다)."""
         if self._client is None:
-            self._client = docker.DockerClient(
-                base_url=self._tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT
+            self._client = cli_echo.register(
+                docker.DockerClient(base_url=self._tunnel.base_url, version="auto", timeout=engine.API_TIMEOUT),
+                self.cli,
             )
         return self._client
 

@@ -15,7 +15,7 @@ import docker
 from docker.models.containers import Container
 from docker.models.networks import Network
 
-from ..base import addressing, cli
+from ..base import addressing, cli, cli_echo
 from ..base.engine import REFERENCE_ENGINE, EngineUnavailable, client, engine_info, is_reference_generation
 from ..base.execution import ExecResult, container_sh
 from ..base.resources import LAB_IMAGE, cleanup, labels_for
@@ -75,7 +75,11 @@ class Lab:
         return labels_for(self.name)
 
     def _say(self, line: str) -> None:
+        """명령줄 ``docker …``을 찍는다. 노드나 손님 엔진의 실습이면 앞부분이 그 엔진에 닿는 명령이다."""
         if self.echo:
+            prefix = cli_echo.prefix_of(self.client)
+            if prefix != "docker" and line.startswith("docker "):
+                line = f"{prefix} {line.removeprefix('docker ')}"
             print(f"$ {line}")
 
     # -- 만들기 ------------------------------------------------------------

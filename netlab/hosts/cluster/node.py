@@ -14,6 +14,7 @@ import docker
 from docker.errors import DockerException
 from docker.models.containers import Container
 
+from ...base import cli_echo
 from .tunnel import ExecTunnel
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ class Node:
 
     def _connect(self, timeout: float = 120) -> docker.DockerClient:
         self._tunnel = ExecTunnel(self.cluster.lab.client, self.container)
-        return docker.DockerClient(base_url=self._tunnel.base_url, timeout=timeout, version=NODE_API)
+        node_client = docker.DockerClient(base_url=self._tunnel.base_url, timeout=timeout, version=NODE_API)
+        return cli_echo.register(node_client, self.cli)
 
     @property
     def engine_url(self) -> str:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import docker
 from docker.models.containers import Container
 from docker.models.networks import Network
 
+from ...base import cli_echo
 from ...base.resources import LAB_IMAGE
 from ...base.wait import WaitTimeout, until
 from .common import ClusterError
@@ -146,6 +148,11 @@ class Workloads:
         실행마다 같다. 어느 노드에 놓이는지는 스케줄러가 정하므로 실행마다 다를 수 있다.
         ``order="node"``는 노드 이름순이다. 노드는 실행마다 같지만 주소는 바뀔 수 있다.
         """
+        cli_echo.say(
+            self.manager.client,
+            ["service", "ps", "--no-trunc", "--filter", "desired-state=running", service],
+            sys._getframe(1),
+        )
         tasks = _running(self.manager.client.services.get(service).tasks(filters={"desired-state": "running"}))
         if order == "node":
             names = {n.id: n.attrs["Description"]["Hostname"] for n in self.manager.client.nodes.list()}
