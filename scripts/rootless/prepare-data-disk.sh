@@ -33,5 +33,5 @@ if ! grep -q 'netlab-guest: prepare-done' "$work/console.log"; then
   echo "data disk failed; console:" >&2; tail -40 "$work/console.log" >&2; exit 1
 fi
 mv "$work/docker.img" "$out_abs"
-printf 'prepared %s in %.1f s\n' "$out_abs" "$(echo "$end - $start" | bc)" >&2
+echo "prepared $out_abs in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s" >&2
 echo "$out_abs"
