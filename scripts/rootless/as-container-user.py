@@ -26,14 +26,30 @@ import platform
 import seccomp
 
 DEFAULT_CAPS = {  # Docker's default capability set for a container (no --cap-add)
-    "CAP_AUDIT_WRITE", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_MKNOD",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
+    "CAP_AUDIT_WRITE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_MKNOD",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_RAW",
+    "CAP_SETFCAP",
+    "CAP_SETGID",
+    "CAP_SETPCAP",
+    "CAP_SETUID",
     "CAP_SYS_CHROOT",
 }
 ARCH = "amd64"
 OPS = {
-    "SCMP_CMP_NE": seccomp.NE, "SCMP_CMP_LT": seccomp.LT, "SCMP_CMP_LE": seccomp.LE, "SCMP_CMP_EQ": seccomp.EQ,
-    "SCMP_CMP_GE": seccomp.GE, "SCMP_CMP_GT": seccomp.GT, "SCMP_CMP_MASKED_EQ": seccomp.MASKED_EQ,
+    "SCMP_CMP_NE": seccomp.NE,
+    "SCMP_CMP_LT": seccomp.LT,
+    "SCMP_CMP_LE": seccomp.LE,
+    "SCMP_CMP_EQ": seccomp.EQ,
+    "SCMP_CMP_GE": seccomp.GE,
+    "SCMP_CMP_GT": seccomp.GT,
+    "SCMP_CMP_MASKED_EQ": seccomp.MASKED_EQ,
 }
 
 
@@ -78,13 +94,9 @@ def build_filter(profile: dict) -> seccomp.SyscallFilter:
         if not applies(rule):
             continue
         act = action(rule, profile)
-        args = [seccomp.Arg(a["index"], OPS[a["op"]], a["value"], *( [a["valueTwo"]] if a.get("valueTwo") else [] ))
-                for a in rule.get("args") or []]
-        if rule["action"] == "SCMP_ACT_ALLOW" and rule.get("args") and "MASKED_EQ" in rule["args"][0]["op"]:
-            # libseccomp MASKED_EQ: Arg(index, MASKED_EQ, mask, datum). Docker's JSON puts the mask in value and
-            # the datum in valueTwo (0 when absent): "flags & mask == 0".
-            args = [seccomp.Arg(a["index"], seccomp.MASKED_EQ, a["value"], a.get("valueTwo", 0))
-                    for a in rule["args"]]
+        # For MASKED_EQ, libseccomp's Arg(index, op, mask, datum) matches Docker's JSON (value = mask,
+        # valueTwo = datum, 0 when absent): clone is allowed when flags & 0x7E020000 == 0.
+        args = [seccomp.Arg(a["index"], OPS[a["op"]], a["value"], a.get("valueTwo", 0)) for a in rule.get("args") or []]
         for name in rule.get("names") or [rule.get("name")]:
             try:
                 flt.add_rule(act, name, *args)

@@ -16,6 +16,7 @@ archive is read from a local disk file, not a network).
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import io
 import json
@@ -50,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
 
     diff_id = sha256_file(args.rootfs)
-    created = __import__("datetime").datetime.fromtimestamp(int(args.created), __import__("datetime").UTC)
+    created = datetime.datetime.fromtimestamp(int(args.created), datetime.timezone.utc)
     created_s = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     config = {
         "architecture": "amd64",
