@@ -21,7 +21,13 @@ from netlab.hosts.host import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 #: 엔진 호스트(바깥)에서 UML 프로세스와 탭 장치를 센다. 바깥 엔진의 PID와 네트워크 네임스페이스를 본다.
-COUNT_UML_AND_TAPS = "echo uml=$(pgrep -f -c '^linux.uml ' || true); echo taps=$(ip -o link show type tun | wc -l)"
+# 랩 호스트 컨테이너의 UML만 센다(boot 스크립트가 주는 uml_dir=/run/uml). 같은 기계에서 사용자가 따로 돌리는 UML
+# (scripts/rootless/ 의 root 없는 랩 호스트는 캐시 폴더를 uml_dir 로 쓴다)은 이 시험의 것이 아니다: CI 에서 그런 손님
+# 열넷이 함께 떠 있어 "KILL 한 뒤 UML 이 남지 않는다"가 틀리게 실패한 일이 있었다.
+COUNT_UML_AND_TAPS = (
+    "echo uml=$(pgrep -f -c '^linux.uml .*uml_dir=/run/uml( |$)' || true); "
+    "echo taps=$(ip -o link show type tun | wc -l)"
+)
 
 
 def _host_counts(engine) -> dict[str, int]:
