@@ -293,6 +293,11 @@ def _say(obj: Any, command: Callable[..., list[str]], args: tuple, kwargs: dict,
         line = f"{prefix} {_quote(command(obj, args, kwargs, result))}"
     except Exception:  # 명령줄을 못 만들어도 SDK 호출의 결과는 그대로 돌려준다 (만들기는 단위 테스트가 본다)
         return
+    _print_once(line)
+
+
+def _print_once(line: str) -> None:
+    """한 셀에서 같은 명령줄은 한 번만 찍는다 (셀마다 :func:`reset`이 비운다)."""
     if line not in _printed:
         _printed.add(line)
         print(f"$ {line}")
@@ -304,10 +309,7 @@ def say(client: docker.DockerClient | None, parts: Iterable[str], caller: Any) -
     예: ``cluster.tasks(서비스)``는 셀에서 부르면 ``docker service ps``를 찍고, netlab의 대기에서 부르면 찍지 않는다.
     """
     if _enabled and threading.current_thread() is threading.main_thread() and called_from_cell(caller):
-        line = f"{prefix_of(client) if client is not None else 'docker'} {_quote(parts)}"
-        if line not in _printed:
-            _printed.add(line)
-            print(f"$ {line}")
+        _print_once(f"{prefix_of(client) if client is not None else 'docker'} {_quote(parts)}")
 
 
 def install() -> None:
