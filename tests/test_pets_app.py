@@ -14,7 +14,6 @@ import json
 import socket
 import subprocess
 import sys
-import tarfile
 import threading
 
 import pytest
@@ -165,14 +164,6 @@ def test_health_payload_reports_redis_state():
     assert "거절" in payload["error"]
 
 
-def test_app_archive_holds_exactly_the_app_file():
-    with tarfile.open(fileobj=io.BytesIO(pets.app_archive())) as tar:
-        names = tar.getnames()
-        assert names == ["pets", "pets/pets.py"]
-        assert tar.getmember("pets").isdir()
-        assert tar.extractfile("pets/pets.py").read() == pets.source_bytes()
-
-
 def test_app_environment():
     assert pets.app_environment() == {"DB_HOST": "db", "DB_PORT": "6379", "ROLE": "web", "PORT": "5000"}
     assert pets.app_environment(db_host="x", day="2018-12-05")["PET_DAY"] == "2018-12-05"
@@ -218,8 +209,8 @@ def stack(engine):
         web1 = lab.container("t-web1", network=net, ip=lab.addr(SUBNET_INDEX, 21), ports={5000: PORT})
         web2 = lab.container("t-web2", network=net, ip=lab.addr(SUBNET_INDEX, 22))
         client = lab.container("t-client", network=net, ip=lab.addr(SUBNET_INDEX, 30))
-        pets.deploy(lab, web1, echo=False, day=DAY)
-        pets.deploy(lab, web2, echo=False, day=DAY, role="web-b")
+        pets.run_app(lab, web1, echo=False, day=DAY)
+        pets.run_app(lab, web2, echo=False, day=DAY, role="web-b")
         yield {"lab": lab, "net": net, "db": db, "web1": web1, "web2": web2, "client": client}
     finally:
         _remove_leftovers(lab)
@@ -231,7 +222,8 @@ def _get(lab, client, url):
     return int(code or 0), body
 
 
-def test_deploy_source_copies_the_app_file(stack):
+def test_lab_image_carries_the_current_app_file(stack):
+    """앱은 실습 이미지에 들어 있다 (make images). 이미지의 파일이 지금의 pets.py와 같아야 한다."""
     lab, web1 = stack["lab"], stack["web1"]
     digest = lab.sh(web1, f"sha256sum {pets.APP_PATH}").output.split()[0]
     assert digest == hashlib.sha256(pets.source_bytes()).hexdigest()
@@ -292,7 +284,7 @@ def test_unreachable_db_is_reported_not_crashed(stack):
     nobody = lab.addr(SUBNET_INDEX, 30)
     lost = lab.container("t-lost", network=stack["net"], ip=lab.addr(SUBNET_INDEX, 23))
     try:
-        pets.deploy(lab, lost, echo=False, db_host=nobody, day=DAY)
+        pets.run_app(lab, lost, echo=False, db_host=nobody, day=DAY)
         status, body = _get(lab, stack["client"], f"http://{lab.addr(SUBNET_INDEX, 23)}:5000/health")
         payload = json.loads(body)
         assert status == 503 and payload["redis"] is False and payload["status"] == "degraded"

@@ -1,4 +1,4 @@
-"""레지스트리 앱 (netlab/apps/registry.py): 저장소, HTTP API, 명령줄, 배포 tar.
+"""레지스트리 앱 (netlab/apps/registry.py): 저장소, HTTP API, 명령줄, 표준 라이브러리만으로 불러오기.
 
 엔진 없이 돈다. 서버는 이 프로세스 안의 스레드로 루프백(127.0.0.1)의 빈 포트에만 띄운다.
 컨테이너 안에서의 동작은 ``labs/05-multihost-bridge.ipynb``가 실제 엔진에서 확인한다.
@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 import urllib.request
@@ -194,34 +192,7 @@ def test_cli_announce_heartbeats_and_deregisters_on_sigterm(server):
         registry.lookup(url, "db")
 
 
-# -- 배포 ------------------------------------------------------------------------------
-
-
-def test_app_archive_holds_the_source_at_opt_registry():
-    with tarfile.open(fileobj=io.BytesIO(registry.app_archive())) as tar:
-        names = tar.getnames()
-        assert names == ["registry", "registry/registry.py"]
-        member = tar.getmember("registry/registry.py")
-        assert member.mode == 0o644
-        assert tar.extractfile(member).read() == Path(SCRIPT).read_bytes()
-    assert registry.APP_PATH == "/opt/registry/registry.py"
-
-
-def test_deploy_source_puts_the_archive_into_the_container(capsys):
-    class FakeContainer:
-        name = "nl-x-db"
-
-        def __init__(self) -> None:
-            self.calls: list[tuple[str, bytes]] = []
-
-        def put_archive(self, path: str, data: bytes) -> bool:
-            self.calls.append((path, data))
-            return True
-
-    box = FakeContainer()
-    assert registry.deploy_source(box) == "/opt/registry/registry.py"
-    assert box.calls == [("/opt", registry.app_archive())]
-    assert "docker cp netlab/apps/registry.py nl-x-db:/opt/registry/registry.py" in capsys.readouterr().out
+# -- 컨테이너 안에서 ---------------------------------------------------------------------
 
 
 def test_module_uses_only_the_standard_library():

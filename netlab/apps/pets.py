@@ -17,10 +17,11 @@ redis-server)만 쓴다.
     날짜를 고정한다. 저장된 노트북 출력이 날마다 바뀌지 않게 할 때 쓴다).
 
 두 가지 쓰임
-    컨테이너 안에서는 이 파일이 그대로 프로그램이다: ``python3 /opt/pets/pets.py``. 이미지에는 이 파일이
-    없으므로 :func:`deploy_source`가 도커 API의 ``put_archive`` (``docker cp``와 같은 일)로 넣어 준다.
-    노트북 커널에서는 배포 도우미(:func:`deploy_source`, :func:`run_app`)와 출력 해석(:func:`parse_page`)을
-    불러 쓴다. 호스트의 가상 환경에는 Flask가 없으므로 Flask는 :func:`create_app` 안에서만 불러온다.
+    컨테이너 안에서는 이 파일이 그대로 프로그램이다: ``python3 /opt/pets/pets.py``. 실습 이미지에 이 파일이
+    들어 있다: ``make images``가 이미지를 만들 때 이 파일을 :data:`APP_PATH`에 넣는다
+    (``netlab.hosts.images.PACKAGE_FILES``). 그래서 이 파일을 고쳤으면 ``make images``를 다시 한다.
+    노트북 커널에서는 실행 도우미(:func:`run_app`)와 출력 해석(:func:`parse_page`)을 불러 쓴다.
+    호스트의 가상 환경에는 Flask가 없으므로 Flask는 :func:`create_app` 안에서만 불러온다.
 
 Redis와는 작은 RESP 클라이언트(:class:`Redis`)로 이야기한다. 라이브러리를 쓰지 않은 까닭은 둘이다.
 이 파일 하나만 복사하면 어디서든 돌아야 하고, 네트워크 책인 만큼 선 위에 무엇이 오가는지
@@ -391,34 +392,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------
-# 노트북 커널(호스트 쪽)에서 쓰는 배포 도우미
+# 노트북 커널(호스트 쪽)에서 쓰는 도우미
 # ---------------------------------------------------------------------------
 def source_bytes() -> bytes:
-    """컨테이너에 넣을 이 파일의 내용."""
+    """이 파일의 내용. 실습 4는 이것을 스웜 설정으로 만들어 태스크 컨테이너에 보낸다."""
     return Path(__file__).read_bytes()
-
-
-def app_archive() -> bytes:
-    """``pets/pets.py`` 하나가 든 tar.
-
-    ``put_archive``는 tar 스트림을 받는다. ``docker cp``도 속으로는 tar를 보낸다.
-    """
-    from netlab.apps.deploy import app_archive as archive  # 호스트 쪽에서만 부른다
-
-    return archive(source_bytes(), APP_PATH)
-
-
-def deploy_source(container: Container, *, echo: bool = True) -> str:
-    """앱 파일을 컨테이너의 ``/opt/pets/pets.py``로 복사한다. 실습 이미지에는 이 파일이 없다.
-
-    컨테이너가 실행 중이든 멈춰 있든 된다. 돌려주는 값은 컨테이너 안의 경로다.
-    """
-    if echo:
-        print(f"$ docker exec {container.name} mkdir -p {APP_DIR}")
-        print(f"$ docker cp netlab/apps/pets.py {container.name}:{APP_PATH}")
-    from netlab.apps.deploy import put_app  # 호스트 쪽에서만 부른다
-
-    return put_app(container, app_archive(), APP_PATH)
 
 
 def app_environment(
@@ -437,7 +415,8 @@ def app_environment(
 
 
 def run_app(lab: Lab, container: Container, *, echo: bool = True, **settings: Any) -> None:
-    """실행 중인 컨테이너 안에서 앱을 백그라운드로 시작하고, 포트를 듣기 시작할 때까지 기다린다.
+    """실행 중인 컨테이너 안에서 앱(실습 이미지의 :data:`APP_PATH`)을 백그라운드로 시작하고,
+    포트를 듣기 시작할 때까지 기다린다.
 
     ``settings``는 :func:`app_environment`의 인자 (``db_host``, ``db_port``, ``role``, ``port``, ``day``).
     같은 일을 하는 명령줄은 ``docker exec -d -e DB_HOST=db ... <이름> python3 /opt/pets/pets.py`` 다.
@@ -452,13 +431,10 @@ def run_app(lab: Lab, container: Container, *, echo: bool = True, **settings: An
         lab.wait_listening(container, int(env["PORT"]))
     except TimeoutError as exc:
         log = lab.sh(container, f"tail -n 20 {LOG_PATH}").output
-        raise RuntimeError(f"{container.name} 안의 pets 앱이 시작하지 않았다.\n{log}") from exc
-
-
-def deploy(lab: Lab, container: Container, *, echo: bool = True, **settings: Any) -> None:
-    """:func:`deploy_source`와 :func:`run_app`을 차례로."""
-    deploy_source(container, echo=echo)
-    run_app(lab, container, echo=echo, **settings)
+        hint = ""
+        if "can't open file" in log:
+            hint = "\n실습 이미지에 앱 파일이 없다: 이미지가 이 netlab보다 옛것이면 make images로 다시 만든다."
+        raise RuntimeError(f"{container.name} 안의 pets 앱이 시작하지 않았다.\n{log}{hint}") from exc
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ HTTP API (본문은 모두 JSON)
     ``lookup``은 찾으면 ``IP:포트`` 한 줄을 출력하고 0으로, 없으면 2로 끝난다. 셸에서
     ``DB=$(python3 registry.py lookup db)``처럼 쓴다. ``--wait S``를 주면 그동안 다시 묻는다.
 
-노트북 커널(호스트 쪽)에서는 :func:`deploy_source`로 이 파일을 컨테이너에 넣는다 (``docker cp``와 같다).
-pets 앱(:mod:`netlab.apps.pets`)처럼 이 파일 하나가 서버, 클라이언트, 배포 도우미를 모두 담는다.
+이 파일은 실습 이미지의 :data:`APP_PATH`에 들어 있다: ``make images``가 이미지를 만들 때 넣는다
+(``netlab.hosts.images.PACKAGE_FILES``). 그래서 이 파일을 고쳤으면 ``make images``를 다시 한다.
+pets 앱(:mod:`netlab.apps.pets`)처럼 이 파일 하나가 서버와 클라이언트를 모두 담는다.
 
 원문의 Consul처럼 이 레지스트리도 인증이 없다. 실습의 언더레이 안에서만 쓴다.
 """
@@ -44,11 +45,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # 노트북 커널에서만 쓰는 타입
-    from docker.models.containers import Container
+from typing import Any
 
 #: 컨테이너 안에서 이 파일이 놓이는 곳.
 APP_DIR = "/opt/registry"
@@ -382,30 +379,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"registry: 레지스트리 {args.registry}에 닿지 못했다: {exc}", file=sys.stderr)
         return 1
-
-
-# ---------------------------------------------------------------------------
-# 노트북 커널(호스트 쪽)에서 쓰는 배포 도우미
-# ---------------------------------------------------------------------------
-def source_bytes() -> bytes:
-    return Path(__file__).read_bytes()
-
-
-def app_archive() -> bytes:
-    """``registry/registry.py`` 하나가 든 tar (``put_archive``가 받는 형식)."""
-    from netlab.apps.deploy import app_archive as archive  # 호스트 쪽에서만 부른다
-
-    return archive(source_bytes(), APP_PATH)
-
-
-def deploy_source(container: Container, *, echo: bool = True) -> str:
-    """이 파일을 컨테이너의 ``/opt/registry/registry.py``로 복사한다. 만들기만 하고 시작하지 않은
-    컨테이너에도 된다 (시작 명령이 이 파일을 실행할 때 쓴다). 돌려주는 값은 컨테이너 안의 경로다."""
-    if echo:
-        print(f"$ docker cp netlab/apps/registry.py {container.name}:{APP_PATH}")
-    from netlab.apps.deploy import put_app  # 호스트 쪽에서만 부른다
-
-    return put_app(container, app_archive(), APP_PATH)
 
 
 if __name__ == "__main__":

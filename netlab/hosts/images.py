@@ -20,10 +20,15 @@ Dockerfile과 패키지 목록이고, 레시피의 해시를 이미지 라벨(``
 bookworm의 docker.io는 20.10이라 노드 안의 엔진만 옛것이 되기 때문이다. ``.deb``는 이 기계에서
 ``scripts/engine-debs.sh``로 받아 캐시에 두고, 받을 수 없는 기계(데비안이 아닌 곳)에서는 스크립트와 목록만
 넣어 이미지 안에서 받게 한다.
+
+실습 이미지에는 컨테이너 안에서 혼자 도는 netlab의 프로그램 셋(pets 앱, 레지스트리, 원격 IPAM 드라이버)도 들어간다.
+어느 파일을 이미지의 어디에 넣는지는 :data:`PACKAGE_FILES`의 표가 정하고, 그 파일들도 레시피 해시에 들어가므로
+프로그램을 고치면 ``make images``가 이미지를 다시 빌드한다.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import os
@@ -35,6 +40,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import docker
 from docker.errors import ImageNotFound
@@ -81,26 +87,121 @@ def carries_engine(recipe: str) -> bool:
     return "engine-debs/" in (RECIPES / recipe / "Dockerfile").read_text(encoding="utf-8")
 
 
-def _recipe_files(recipe: str) -> list[tuple[str, Path]]:
-    """빌드 컨텍스트에 들어갈 레시피 파일 (컨텍스트 안의 이름, 경로). 엔진 .deb는 빼고."""
+NETLAB = ROOT / "netlab"
+#: 빌드 컨텍스트에서 netlab 꾸러미의 파일이 놓이는 폴더. 그 안의 경로가 곧 이미지 안의 경로이고,
+#: Dockerfile의 ``COPY netlab-files/ /`` 한 줄이 모두 제자리에 놓는다.
+PACKAGE_DIR = "netlab-files"
+
+
+class PackageFile(NamedTuple):
+    """이미지에 구워 넣는 netlab 꾸러미의 파일 하나. 경로는 모두 ``netlab/`` 안의 것이다."""
+
+    #: 넣을 파일.
+    source: str
+    #: 이미지 안의 자리를 상수로 정한 모듈. 노트북 쪽 코드가 같은 상수로 그 파일을 실행한다.
+    owner: str
+    #: 그 상수로 쓴 이미지 안의 절대 경로 (``str.format`` 틀).
+    target: str
+    mode: int
+
+
+#: 레시피 → 그 이미지에 구워 넣는 netlab 꾸러미의 파일. 컨테이너 안에서 혼자 도는 프로그램들이다.
+#: 파일의 내용과 이미지 안의 경로가 레시피 해시에 들어가므로, 고치면 ``make images``가 다시 빌드한다.
+PACKAGE_FILES: dict[str, tuple[PackageFile, ...]] = {
+    "lab": (
+        PackageFile("apps/pets.py", "apps/pets.py", "{APP_PATH}", 0o644),
+        PackageFile("apps/registry.py", "apps/registry.py", "{APP_PATH}", 0o644),
+        PackageFile("plugins/ipam_plugin.py", "plugins/ipam.py", "{SCRIPT_DIR}/{SCRIPT_NAME}", 0o755),
+    ),
+}
+
+
+def _string_value(node: ast.expr, known: dict[str, str]) -> str | None:
+    """문자열 상수나, 앞서 정한 상수만 끼운 f-문자열의 값. 그 밖의 식이면 None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts = []
+    for part in node.values:
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            parts.append(part.value)
+        elif (
+            isinstance(part, ast.FormattedValue)
+            and isinstance(part.value, ast.Name)
+            and part.value.id in known
+            and part.conversion == -1
+            and part.format_spec is None
+        ):
+            parts.append(known[part.value.id])
+        else:
+            return None
+    return "".join(parts)
+
+
+def _module_constants(path: Path) -> dict[str, str]:
+    """모듈 맨 위의 문자열 상수를 모듈을 가져오지 않고 소스에서 읽는다.
+
+    이미지 안의 자리는 그 파일을 쓰는 모듈의 상수(``pets.APP_PATH``, ``ipam.SCRIPT_DIR`` …)가 정한다. 그 모듈들은
+    이 모듈보다 위층(``netlab.apps``, ``netlab.plugins``)이라 가져오지 않고, 상수를 정한 줄만 읽는다.
+    """
+    known: dict[str, str] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, value = node.target.id, node.value
+        else:
+            continue
+        text = _string_value(value, known)
+        if text is not None:
+            known[name] = text
+    return known
+
+
+def package_files(recipe: str = "lab") -> list[tuple[Path, str, int]]:
+    """레시피가 이미지에 구워 넣는 netlab 꾸러미의 파일: (파일, 이미지 안의 절대 경로, 모드)."""
+    found = []
+    for entry in PACKAGE_FILES.get(recipe, ()):
+        target = entry.target.format(**_module_constants(NETLAB / entry.owner))
+        if not target.startswith("/"):
+            raise ValueError(f"{entry.source}의 이미지 안 경로가 절대 경로가 아니다: {target}")
+        found.append((NETLAB / entry.source, target, entry.mode))
+    return found
+
+
+class ContextFile(NamedTuple):
+    """빌드 컨텍스트의 파일 하나."""
+
+    name: str
+    path: Path
+    #: 컨텍스트에서의 모드. None이면 파일의 모드 그대로다.
+    mode: int | None = None
+
+
+def _recipe_files(recipe: str) -> list[ContextFile]:
+    """빌드 컨텍스트에 들어갈 레시피 파일 (엔진 .deb는 빼고). 레시피 해시도 이것으로 만든다."""
     files = [
-        (path.relative_to(RECIPES / recipe).as_posix(), path)
+        ContextFile(path.relative_to(RECIPES / recipe).as_posix(), path)
         for path in sorted((RECIPES / recipe).rglob("*"))
         if path.is_file()
     ]
     if carries_engine(recipe):
         files += [
-            ("engine-debs/engine-debs.txt", ENGINE_DEBS_LIST),
-            ("engine-debs/engine-debs.sh", ENGINE_DEBS_SCRIPT),
+            ContextFile("engine-debs/engine-debs.txt", ENGINE_DEBS_LIST),
+            ContextFile("engine-debs/engine-debs.sh", ENGINE_DEBS_SCRIPT),
         ]
+    files += [ContextFile(f"{PACKAGE_DIR}{target}", path, mode) for path, target, mode in package_files(recipe)]
     return files
 
 
 def recipe_hash(recipe: str = "lab") -> str:
-    """레시피 폴더의 모든 파일(엔진을 품으면 엔진 목록까지)의 내용으로 만든 짧은 해시."""
+    """레시피 폴더의 모든 파일(엔진을 품으면 엔진 목록, 구워 넣는 netlab 파일까지)의 내용으로 만든 짧은 해시."""
     digest = hashlib.sha256()
-    for name, path in _recipe_files(recipe):
+    for name, path, mode in _recipe_files(recipe):
         digest.update(f"{recipe}/{name}".encode())
+        if mode is not None:
+            digest.update(f"mode={mode:o}".encode())
         digest.update(path.read_bytes())
     digest.update(SUITE.encode())
     return digest.hexdigest()[:12]
@@ -262,8 +363,14 @@ def remove_stale_bases(cli: docker.DockerClient, recipe: str) -> list[str]:
 def _build_context(recipe: str, progress: Progress = _print_progress) -> io.BytesIO:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, path in _recipe_files(recipe):
-            tar.add(path, arcname=name)
+        for name, path, mode in _recipe_files(recipe):
+            if mode is None:
+                tar.add(path, arcname=name)
+                continue
+            info = tar.gettarinfo(path, arcname=name)
+            info.mode, info.uid, info.gid, info.uname, info.gname = mode, 0, 0, "root", "root"
+            with path.open("rb") as fh:
+                tar.addfile(info, fh)
         if carries_engine(recipe):
             for deb in engine_debs(progress):
                 tar.add(deb, arcname=f"engine-debs/{deb.name}")

@@ -2,9 +2,10 @@
 
 도커 엔진은 내장되지 않은 드라이버 이름을 만나면 **엔진 호스트의** ``/run/docker/plugins/<이름>.sock``
 을 찾는다. 노트북 커널이 엔진과 같은 기계에 있다는 보장이 없으므로(원격 엔진, Docker Desktop의 VM),
-플러그인 프로세스도 도커 API 만으로 엔진 호스트에 올린다: 실습 이미지로 컨테이너를 만들고,
-``put_archive``로 드라이버 파일을 넣고, 엔진 호스트의 ``/run/docker/plugins``를 같은 경로에
-바인드 마운트한다. 그러면 컨테이너 안의 프로세스가 만든 소켓이 엔진 호스트의 그 디렉터리에 생긴다.
+플러그인 프로세스도 도커 API 만으로 엔진 호스트에 올린다: 드라이버 파일은 실습 이미지에 들어 있으므로
+(``make images``가 ``netlab/plugins/ipam_plugin.py``를 넣는다) 그 이미지로 드라이버를 실행하는 컨테이너를 띄우고,
+엔진 호스트의 ``/run/docker/plugins``를 같은 경로에 바인드 마운트한다. 그러면 컨테이너 안의 프로세스가 만든
+소켓이 엔진 호스트의 그 디렉터리에 생긴다.
 
 정리 순서가 중요하다. 엔진은 네트워크를 지울 때 IPAM 드라이버에 ``ReleaseAddress``와
 ``ReleasePool``을 보낸다. 그때 플러그인이 이미 죽어 있으면 엔진은 요청마다 약 30초씩 재시도한다.
@@ -19,14 +20,10 @@
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import json
-import tarfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docker.errors import APIError, NotFound
@@ -43,7 +40,8 @@ if TYPE_CHECKING:
 
 #: 엔진이 레거시 플러그인의 유닉스 소켓을 찾는 디렉터리 (엔진 호스트의 경로).
 PLUGIN_DIR = "/run/docker/plugins"
-#: 드라이버 파일을 넣을 컨테이너 안의 자리. 실습 이미지에 이미 있는 디렉터리라야 ``docker cp``가 된다.
+#: 실습 이미지 안에서 드라이버 파일이 놓인 자리. 이미지를 만들 때 ``netlab.hosts.images.PACKAGE_FILES``가
+#: 이 두 상수를 읽어 ``ipam_plugin.py``를 거기 넣는다.
 SCRIPT_DIR = "/usr/local/bin"
 SCRIPT_NAME = "ipam_plugin.py"
 #: 요청 기록(JSONL). 컨테이너 안에만 두어 호스트에 파일을 남기지 않는다.
@@ -54,8 +52,8 @@ ROLE_IPAM = "ipam-plugin"
 LABEL_PLUGIN = "netlab.plugin"
 #: 매번 오는 요청들 (핸드셰이크는 데몬의 첫 사용 때만 온다).
 EVERY_RUN = ("RequestPool", "RequestAddress", "ReleaseAddress", "ReleasePool")
-
-_SOURCE = Path(__file__).with_name(SCRIPT_NAME)
+#: 드라이버가 파일을 찾지 못하고 끝났을 때 덧붙이는 말.
+_STALE_IMAGE = "실습 이미지에 드라이버 파일이 없다: 이미지가 이 netlab보다 옛것이면 make images로 다시 만든다."
 
 
 class PluginError(RuntimeError):
@@ -238,18 +236,6 @@ def _retire_existing(lab: Lab, container_name: str, driver_name: str) -> None:
         old.remove(force=True)
 
 
-def _archive(source: Path, arcname: str) -> bytes:
-    buf = io.BytesIO()
-    data = source.read_bytes()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        info = tarfile.TarInfo(arcname)
-        info.size = len(data)
-        info.mode = 0o755
-        info.mtime = int(time.time())
-        tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
 def _wait_for_socket(container: Container, socket_path: str, timeout: float) -> None:
     probe = [
         "python3",
@@ -262,6 +248,8 @@ def _wait_for_socket(container: Container, socket_path: str, timeout: float) -> 
         container.reload()
         if container.status != "running":
             logs = container.logs(tail=20).decode(errors="replace")
+            if "can't open file" in logs:
+                logs += f"\n{_STALE_IMAGE}"
             raise PluginError(f"플러그인 컨테이너 {josa(container.name, '가')} 끝나 버렸다:\n{logs}")
         exit_code, _ = container.exec_run(probe)
         return exit_code == 0
@@ -288,7 +276,7 @@ def _install_cleanup_hook(lab: Lab, handle: PluginHandle) -> None:
 
 
 def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) -> PluginHandle:
-    """원격 IPAM 드라이버를 띄우고 소켓이 열릴 때까지 기다린다.
+    """실습 이미지의 원격 IPAM 드라이버를 컨테이너로 띄우고 소켓이 열릴 때까지 기다린다.
 
     ``name``은 짧은 이름이다. 드라이버 이름(= 소켓 파일 이름 = 컨테이너 이름)은 실습 접두사를
     붙인 ``lab.n(name)``이 된다 (예: ``nl-cnm-ipam``). 네트워크를 만들 때
@@ -310,7 +298,8 @@ def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) ->
         LOG_PATH,
     ]
     lab._say(
-        f"docker create --name {driver} --network none -v {PLUGIN_DIR}:{PLUGIN_DIR} {LAB_IMAGE} " + " ".join(command)
+        f"docker run -d --name {driver} --network none -v {PLUGIN_DIR}:{PLUGIN_DIR} --init {LAB_IMAGE} "
+        + " ".join(command)
     )
     host_config = api.create_host_config(
         network_mode="none",
@@ -323,10 +312,6 @@ def start_ipam_plugin(lab: Lab, name: str, pool: str, *, timeout: float = 20) ->
     )
     container = lab.client.containers.get(created["Id"])
     try:
-        lab._say(f"docker cp netlab/{SCRIPT_NAME} {driver}:{SCRIPT_DIR}/{SCRIPT_NAME}")
-        if not container.put_archive(SCRIPT_DIR, _archive(_SOURCE, SCRIPT_NAME)):
-            raise PluginError(f"{josa(SCRIPT_NAME, '를')} {driver}에 넣지 못했다.")
-        lab._say(f"docker start {driver}")
         container.start()
         _wait_for_socket(container, socket_path, timeout)
     except Exception:
