@@ -106,7 +106,7 @@ class PackageFile(NamedTuple):
 
 
 #: 레시피 → 그 이미지에 구워 넣는 netlab 꾸러미의 파일. 컨테이너 안에서 혼자 도는 프로그램들이다.
-#: 파일의 내용과 이미지 안의 경로가 레시피 해시에 들어가므로, 고치면 ``make images``가 다시 빌드한다.
+#: 파일의 내용, 이미지 안의 경로, 모드가 레시피 해시에 들어가므로, 고치면 ``make images``가 다시 빌드한다.
 PACKAGE_FILES: dict[str, tuple[PackageFile, ...]] = {
     "lab": (
         PackageFile("apps/pets.py", "apps/pets.py", "{APP_PATH}", 0o644),
