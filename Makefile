@@ -10,7 +10,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb labs/*.ipynb)
 NB_DIRS := $(wildcard chapters labs)
 PYTEST_NB := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv book pdf test lint engine images browser notebooks lab refresh bench soak compat clean distclean
+.PHONY: help venv book pdf test lint engine images browser notebooks lab refresh bench soak compat clean distclean rootless rootless-down test-rootless
 
 help:
 	@echo "make book      HTML 책 빌드 (_build/html)"
@@ -21,6 +21,8 @@ help:
 	@echo "make bench     시간 측정"
 	@echo "make soak      CPU 부하 아래에서 여러 노드 노트북을 ROUNDS(기본 5)번 nbval 로 돌려 경합을 찾는다"
 	@echo "make compat    옛 엔진(데비안 12 의 20.10)을 품은 노드에서 단일 호스트 노트북을 점검과 함께 실행한다"
+	@echo "make rootless  root 도 도커 엔진도 없이: 사용자 권한의 UML 손님 엔진을 켠다 (그 뒤 make lab)"
+	@echo "make test-rootless  Binder 같은 비특권 컨테이너 안에서 uid 1000 으로 root 없는 랩 호스트와 두 장을 돌린다"
 	@echo "make clean     라벨이 붙은 실습 자원만 지운다"
 
 venv: $(VENV)/.installed
@@ -94,6 +96,18 @@ soak: engine images
 compat: engine images
 	$(BIN)/python -m netlab images node-compat
 	$(BIN)/python scripts/compat.py $(NB)
+
+# root 없는 랩 호스트 (docs/design.md): 디스크를 캐시에 만들고(처음 4~6분) 손님 엔진을 켠다. 그 뒤의 make lab,
+# 노트북, python -m netlab 은 DOCKER_HOST 가 없으면 그 엔진을 쓴다.
+rootless: venv
+	$(BIN)/python -m netlab rootless up
+
+rootless-down: venv
+	$(BIN)/python -m netlab rootless down
+
+# Binder 를 대신하는 시험: 이 기계의 엔진에 비특권 컨테이너를 띄워 그 안에서 uid 1000 으로 한다 (15분쯤)
+test-rootless: engine
+	bash scripts/rootless/binder-like-test.sh
 
 clean:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m netlab clean; fi

@@ -1,4 +1,4 @@
-"""명령줄: ``python -m netlab clean|images|probe|doctor|labhost``."""
+"""명령줄: ``python -m netlab clean|images|probe|doctor|labhost|rootless``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .base import engine, resources
-from .hosts import capabilities, images, labhost
+from .hosts import capabilities, images, labhost, rootless
 from .hosts.cluster import remove_stale_tunnel_dirs
 
 
@@ -75,6 +75,23 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rootless(args: argparse.Namespace) -> int:
+    if args.action == "prepare":
+        rootless.prepare(force=args.force)
+    elif args.action == "up":
+        rootless.up(guests=args.guests)
+        print("이 셸과 다른 도구에서 같은 엔진을 쓰려면:", *rootless.env_lines(), sep="\n  ")
+    elif args.action == "down":
+        rootless.down()
+    elif args.action == "env":
+        print(*rootless.env_lines(), sep="\n")
+    else:  # status
+        print("떠 있다" if rootless.running() else "떠 있지 않다")
+        missing = rootless.missing_packages()
+        print("필요한 꾸러미: " + ("모두 있다" if not missing else "없는 것 " + ", ".join(missing)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m netlab", description="실습 도우미")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,10 +111,17 @@ def main(argv: list[str] | None = None) -> int:
         "--guests", type=int, default=1, help=f"up: 띄울 손님 커널 수 (1~{labhost.MAX_GUESTS}, 여러 노드 실험은 2)"
     )
     uml.set_defaults(func=_cmd_labhost)
+    free = sub.add_parser("rootless", help="root도 도커 엔진도 없이: 사용자 권한의 UML 손님 엔진 (root 없는 랩 호스트)")
+    free.add_argument(
+        "action", choices=["prepare", "up", "down", "env", "status"], help="디스크 준비, 켜기, 끄기, 환경, 상태"
+    )
+    free.add_argument("--guests", type=int, default=1, help="up: 띄울 손님 수")
+    free.add_argument("--force", action="store_true", help="prepare: 열쇠가 같아도 디스크를 다시 만든다")
+    free.set_defaults(func=_cmd_rootless)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (engine.EngineUnavailable, labhost.LabHostError) as exc:
+    except (engine.EngineUnavailable, labhost.LabHostError, rootless.RootlessError) as exc:
         print(exc, file=sys.stderr)
         return 2
 

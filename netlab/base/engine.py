@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import docker
 from docker.errors import DockerException
@@ -18,6 +19,12 @@ from docker.errors import DockerException
 CONNECT_TIMEOUT = float(os.environ.get("NETLAB_CONNECT_TIMEOUT", "5"))
 #: 연결된 뒤 한 API 호출의 시간 제한(초). 이미지 빌드처럼 긴 작업은 따로 늘린다.
 API_TIMEOUT = 120
+#: root 없는 랩 호스트(:mod:`netlab.hosts.rootless`)의 첫 손님 엔진에 닿는 소켓. 주인만 여는 폴더에 있다.
+#: ``DOCKER_HOST``가 없고 기본 소켓의 엔진이 답하지 않을 때, 이 소켓이 있으면 그 엔진을 쓴다.
+_ROOTLESS_HOME = Path(os.environ.get("NETLAB_CACHE", Path.home() / ".cache" / "netlab")) / "rootless"
+ROOTLESS_SOCKET = str(_ROOTLESS_HOME / "sockets" / "g1.sock")
+#: root 없는 랩 호스트를 켜지 못한 마지막 까닭 (예: ptrace가 막힌 호스팅 환경). 엔진이 없다고 알릴 때 함께 보인다.
+ROOTLESS_LAST_ERROR = str(_ROOTLESS_HOME / "last-error.txt")
 
 
 class EngineUnavailable(RuntimeError):
@@ -39,9 +46,17 @@ def _explain_unreachable(cause: Exception) -> str:
         "  - 리눅스에 도커 엔진을 설치하고 시작한다 (데비안: apt-get install docker.io, 그다음 dockerd).",
         "  - 또는 DOCKER_HOST나 도커 컨텍스트로 쓸 수 있는 엔진을 가리킨다.",
         "  - 저장소에서 `make test`를 root로 실행하면 데비안에서는 엔진 설치와 시작까지 해 준다.",
+        "  - root도 엔진도 없으면 `make rootless`로 root 없는 랩 호스트(UML 손님의 엔진)를 켠다 (README).",
     ]
+    if os.path.exists(ROOTLESS_LAST_ERROR):
+        with open(ROOTLESS_LAST_ERROR, encoding="utf-8") as fh:
+            reason = fh.read().strip().splitlines()
+        lines.append("root 없는 랩 호스트를 켜려 했지만 켜지 못했다. 까닭:")
+        lines += [f"  {line}" for line in reason[:12]]
+        lines.append("이 환경이 UML에 필요한 것(ptrace, 실행할 수 있는 임시 폴더, 메모리)을 막았다면")
+        lines.append("저장된 출력으로 읽는다.")
     if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REQUEST"):
-        lines.append("지금은 Binder에서 실행 중이다. Binder에는 도커 엔진이 없으므로 로컬에서 실습한다.")
+        lines.append("지금은 Binder에서 실행 중이다. Binder에는 도커 엔진이 없어 root 없는 랩 호스트가 대신한다.")
     return "\n".join(lines)
 
 
@@ -58,7 +73,31 @@ def client() -> docker.DockerClient:
         probe_client.close()
         return docker.from_env(timeout=API_TIMEOUT, version="auto")
     except (DockerException, OSError) as exc:
+        rootless = _rootless_client()
+        if rootless is not None:
+            return rootless
         raise EngineUnavailable(_explain_unreachable(exc)) from None
+
+
+def _rootless_client() -> docker.DockerClient | None:
+    """``DOCKER_HOST``가 없고 root 없는 랩 호스트가 떠 있으면 그 엔진의 클라이언트. 아니면 None."""
+    if os.environ.get("DOCKER_HOST") or not os.path.exists(ROOTLESS_SOCKET):
+        return None
+    url = f"unix://{ROOTLESS_SOCKET}"
+    try:
+        probe_client = docker.DockerClient(base_url=url, timeout=CONNECT_TIMEOUT, version="auto")
+        probe_client.ping()
+        probe_client.close()
+    except (DockerException, OSError):
+        return None
+    # 이 프로세스가 여는 도구(docker CLI, 노트북이 띄우는 하위 프로세스)도 같은 엔진을 가리키게 한다.
+    os.environ["DOCKER_HOST"] = url
+    return docker.DockerClient(base_url=url, timeout=API_TIMEOUT, version="auto")
+
+
+def is_rootless_guest(cli: docker.DockerClient) -> bool:
+    """엔진이 root 없는 랩 호스트의 손님인지 (손님 init이 dockerd에 붙이는 라벨로 안다)."""
+    return "netlab.rootless=1" in (cli.info().get("Labels") or [])
 
 
 def reset_client() -> None:

@@ -45,7 +45,7 @@ from typing import NamedTuple
 import docker
 from docker.errors import ImageNotFound
 
-from ..base.engine import client
+from ..base.engine import client, is_rootless_guest
 from ..base.korean import josa
 from ..base.resources import BOOK, LABEL_IMAGE
 
@@ -385,6 +385,15 @@ def build(recipe: str = "lab", *, force: bool = False, progress: Progress = _pri
     if not force and is_current(cli, recipe):
         progress(f"{tag}: 최신이다 (레시피 {recipe_hash(recipe)}).")
         return tag
+    if is_rootless_guest(cli):
+        # root 없는 랩 호스트의 손님에는 바깥으로 가는 길이 없어 debootstrap을 못 한다. 이미지는 데이터 디스크에 있다.
+        if recipe == "labhost":
+            progress(f"{tag}: root 없는 랩 호스트에서는 필요 없다 (손님 커널이 곧 랩 호스트다).")
+            return tag
+        raise RuntimeError(
+            f"{tag}가 root 없는 랩 호스트의 손님 엔진에 없거나 옛것이다. "
+            "python -m netlab rootless down 뒤 python -m netlab rootless up으로 디스크를 다시 만든다."
+        )
     method = choose_base_method(cli)
     progress(f"{tag} 빌드 시작 (베이스: {method})")
     base = build_base_with_debootstrap(cli, recipe, progress) if method == "debootstrap" else "debian:bookworm-slim"

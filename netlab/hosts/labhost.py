@@ -223,6 +223,13 @@ class LabHost(GuestSwarm):
             raise LabHostError(f"손님 수는 1~{MAX_GUESTS} 다: {guests}")
         started = time.monotonic()
         outer = _outer_client()
+        if engine.is_rootless_guest(outer):
+            # 바깥 엔진이 이미 root 없는 랩 호스트의 UML 손님이다: 그 안에서 UML을 또 돌릴 수는 없다.
+            raise LabHostError(
+                "지금 엔진은 root 없는 랩 호스트의 손님이다. 그 커널에는 IPVS, ESP, 802.1Q, ipvlan이 이미 있어서 "
+                "한 엔진으로 되는 절은 이 엔진에서 돈다. 손님 커널 둘이 필요한 절(8장과 14장의 두 노드, 실습 7, 8)은 "
+                "아직 root 없는 랩 호스트에서 돌지 않는다. 그 절은 저장된 출력으로 읽는다."
+            )
         images.build("labhost", progress=progress)
         key = disk_key(outer)
         volume = prepare_disk(outer, key, progress)

@@ -84,6 +84,27 @@ class Bringup:
             raise ClusterError(f"스웜 노드가 Ready가 되지 않았다: {exc.last} (기대 {wanted})") from None
         say(f"스웜 구성: 매니저 1, 워커 {len(self.workers)}, 모두 Ready ({time.monotonic() - started:.1f}초)")
 
+    def _load_from_archives(self, ref: str, targets: list[Node]) -> bool:
+        """root 없는 랩 호스트: 손님 디스크에 남겨 둔 묶음을 노드 안에서 ``docker load -i``로 읽는다 (동시에).
+
+        API 터널로 수백 MB를 흘리는 길은 UML 손님 안에서 끊겼다(2026-12 측정). 묶음이 없으면 False.
+        묶음은 손님 엔진의 이미지와 같은 것이라 ID가 같다: 아래 ID 확인이 그것을 본다.
+        """
+        if engine_archives(self.lab.client) is None:
+            return False
+        path = f"{NODE_ARCHIVES}/{archive_name(ref)}"
+        if not all(node.sh(f"test -s {path}").ok for node in targets):
+            return False
+
+        def load(node: Node) -> None:
+            result = node.sh(f"docker load -q -i {path}", timeout=900)
+            if not result.ok:
+                raise ClusterError(f"{node.name}에 {josa(ref, '를')} load 하지 못했다: {result.output[-400:]}")
+
+        with ThreadPoolExecutor(max_workers=len(targets)) as pool:
+            list(pool.map(load, targets))
+        return True
+
     def _load_images(self, refs: list[str], say: Progress) -> None:
         """바깥 엔진의 이미지를 ``docker save`` 해서 노드에 ``docker load`` 한다 (동시에).
 
@@ -98,6 +119,9 @@ class Bringup:
                 raise ClusterError(f"바깥 엔진에 {ref} 이미지가 없다. `python -m netlab images`로 만든다.") from None
             targets = [node for node in self.nodes if _image_id(node.client, ref) != image.id]
             if not targets:
+                continue
+            if self._load_from_archives(ref, targets):
+                say(f"이미지 load: {ref} → 노드 {len(targets)}개 ({time.monotonic() - started:.1f}초)")
                 continue
             with tempfile.TemporaryDirectory(prefix="netlab-save-") as tmp:
                 archive = Path(tmp) / "image.tar"
@@ -119,6 +143,27 @@ class Bringup:
                 if _image_id(node.client, ref) != image.id:
                     raise ClusterError(f"{node.name}에 load 한 {ref}의 ID가 다르다.")
             say(f"이미지 load: {ref} → 노드 {len(targets)}개 ({time.monotonic() - started:.1f}초)")
+
+
+#: 노드 안에서 root 없는 랩 호스트 손님의 이미지 묶음 폴더가 보이는 자리 (읽기 전용 바인드 마운트).
+NODE_ARCHIVES = "/netlab-archives"
+
+
+def engine_archives(client: docker.DockerClient) -> str | None:
+    """엔진이 root 없는 랩 호스트의 손님이면 이미지 묶음을 둔 손님 안의 폴더. 아니면 None.
+
+    손님 init이 dockerd에 ``netlab.archives=<폴더>`` 라벨을 붙인다(``scripts/rootless/guest-init``).
+    """
+    for label in client.info().get("Labels") or []:
+        key, _, value = label.partition("=")
+        if key == "netlab.archives" and value:
+            return value
+    return None
+
+
+def archive_name(ref: str) -> str:
+    """이미지 참조의 묶음 파일 이름: ``netlab/lab:bookworm`` → ``netlab_lab_bookworm.tar``."""
+    return ref.replace("/", "_").replace(":", "_") + ".tar"
 
 
 def _image_id(client: docker.DockerClient, ref: str) -> str | None:

@@ -18,7 +18,7 @@ from ...base.korean import josa
 from ...base.resources import LAB_IMAGE
 from .. import images
 from ..host import full_capability_host_config, privilege_flags
-from .bringup import Bringup
+from .bringup import NODE_ARCHIVES, Bringup, engine_archives
 from .common import (
     LABEL_CLUSTER,
     LABEL_ROLE,
@@ -211,6 +211,7 @@ class Cluster(Workloads, Bringup):
         cls, lab: Lab, names: list[str], underlay_index: int, say: Progress, image: str = NODE_IMAGE
     ) -> Cluster:
         api = lab.client.api
+        archives = engine_archives(lab.client)
         subnet = lab.subnet(underlay_index)
         gateway = lab.addr(underlay_index, 1)
         labels = {**lab.labels, LABEL_CLUSTER: "underlay"}
@@ -232,12 +233,16 @@ class Cluster(Workloads, Bringup):
             role = "manager" if index == 0 else "worker"
             ip = lab.addr(underlay_index, 11 + index)
             volume = lab.client.volumes.create(lab.n(f"{name}-docker"), labels={**lab.labels, LABEL_CLUSTER: name}).name
+            binds = {volume: {"bind": "/var/lib/docker", "mode": "rw"}}
+            if archives:  # root 없는 랩 호스트: 손님 디스크의 이미지 묶음을 노드가 바로 읽는다 (_load_images)
+                binds[archives] = {"bind": NODE_ARCHIVES, "mode": "ro"}
             if index == 0:
-                say(run_command(lab.n(name), name, underlay.name, ip, volume, privilege_flags(api), image))
+                extra = [f"{archives}:{NODE_ARCHIVES}:ro"] if archives else []
+                say(run_command(lab.n(name), name, underlay.name, ip, volume, privilege_flags(api), image, extra))
             host_config = full_capability_host_config(
                 api,
                 network_mode=underlay.name,
-                binds={volume: {"bind": "/var/lib/docker", "mode": "rw"}},
+                binds=binds,
                 dns=["127.0.0.1"],
                 init=True,
             )

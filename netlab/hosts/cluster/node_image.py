@@ -45,13 +45,21 @@ exec dockerd --host unix:///var/run/docker.sock --dns 127.0.0.1
 
 
 def run_command(
-    name: str, hostname: str, network: str, ip: str, volume: str, privilege: list[str], image: str = NODE_IMAGE
+    name: str,
+    hostname: str,
+    network: str,
+    ip: str,
+    volume: str,
+    privilege: list[str],
+    image: str = NODE_IMAGE,
+    extra_mounts: list[str] | None = None,
 ) -> str:
     """노드 컨테이너를 띄우는 것과 같은 뜻의 ``docker run`` 명령줄 (설명용)."""
+    mounts = [arg for mount in extra_mounts or [] for arg in ("-v", mount)]
     parts = [
         "docker", "run", "-d", "--name", name, "--hostname", hostname, "--init",
         "--network", network, "--ip", ip, "--dns", "127.0.0.1", *privilege,
-        "-v", f"{volume}:/var/lib/docker", image, "<노드 시작 명령>",
+        "-v", f"{volume}:/var/lib/docker", *mounts, image, "<노드 시작 명령>",
     ]  # fmt: skip
     return "$ " + " ".join(shlex.quote(p) if p != "<노드 시작 명령>" else p for p in parts)
 
