@@ -32,6 +32,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 docker rm -f "$NAME" >/dev/null 2>&1 || true
 
 # 독자가 받는 것: 커밋된 저장소 (작업 트리의 고치지 않은 파일은 시험하지 않는다)
@@ -43,8 +44,12 @@ as_reader make -C "$work/book" venv PYTHON=/usr/bin/python3 >/dev/null
 echo "독자의 .venv 준비: $(($(date +%s) - started))초"
 
 # 권한 없는 컨테이너. HOME 은 바인드 마운트한 작업 폴더라 캐시(디스크)도 거기 생기고 시험이 끝나면 지운다.
-docker run -d --name "$NAME" --label "$LABEL" --label netlab.lab=binder-like \
+# 이 기계의 apt 설정(/etc/apt/apt.conf.d, 읽기 전용)을 독자 환경의 것으로 준다: 여기의 데비안 미러는 날짜가 지난
+# 스냅숏이라 apt 가 sid 의 Release 를 받아들이려면 그 설정(Check-Valid-Until)이 있어야 한다. 독자의 기계라면 그
+# 기계의 apt 설정이 같은 자리에 있다.
+docker run -d --init --name "$NAME" --label "$LABEL" --label netlab.lab=binder-like \
   --user "$READER_UID:$READER_UID" --cap-drop ALL --security-opt no-new-privileges \
+  -v /etc/apt/apt.conf.d:/etc/apt/apt.conf.d:ro \
   -e HOME="$work" -e NETLAB_CONNECT_TIMEOUT=5 -v "$work:$work" -w "$work/book" \
   netlab/reader:bookworm sleep infinity >/dev/null
 in_reader() { docker exec "$NAME" "$@"; }

@@ -31,7 +31,11 @@ for tool in mmdebstrap fakechroot fakeroot mkfs.ext4; do
 done
 export PATH="$PATH:/usr/sbin:/sbin"
 
-mapfile -t debs < <(bash "$REPO/scripts/engine-debs.sh" "$DEBS" "$REPO/images/engine-debs.txt")
+# Not `mapfile < <(...)`: a failure inside process substitution would go unnoticed and the guest would have no
+# engine (measured: the guest init then waited for a dockerd that did not exist).
+debs_out=$(bash "$REPO/scripts/engine-debs.sh" "$DEBS" "$REPO/images/engine-debs.txt")
+mapfile -t debs <<<"$debs_out"
+[ "${#debs[@]}" -ge 4 ] || { echo "engine .debs missing (got ${#debs[@]})" >&2; exit 1; }
 pkgs=$(grep -v '^#' "$REPO/images/labhost/packages.txt" | grep -vx 'user-mode-linux' | tr '\n' ',')
 include=(--include="$pkgs")
 for d in "${debs[@]}"; do include+=(--include="$d"); done

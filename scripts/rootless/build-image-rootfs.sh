@@ -28,7 +28,9 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 pkgs=$(grep -v '^#' "$REPO/images/$RECIPE/packages.txt" | tr '\n' ',')
 args=(--include="$pkgs")
 if grep -q 'engine-debs/' "$REPO/images/$RECIPE/Dockerfile"; then
-  mapfile -t debs < <(bash "$REPO/scripts/engine-debs.sh" "$CACHE/engine-debs" "$REPO/images/engine-debs.txt")
+  debs_out=$(bash "$REPO/scripts/engine-debs.sh" "$CACHE/engine-debs" "$REPO/images/engine-debs.txt")
+  mapfile -t debs <<<"$debs_out"
+  [ "${#debs[@]}" -ge 4 ] || { echo "engine .debs missing (got ${#debs[@]})" >&2; exit 1; }
   for d in "${debs[@]}"; do args+=(--include="$d"); done
   # the .debs' folder is bind-mounted into the tree by the hook dir below; remove the empty mount point
   args+=(--customize-hook="p='$CACHE/engine-debs'; while [ \"\$p\" != / ] && rmdir \"\$1\$p\" 2>/dev/null; do p=\$(dirname \"\$p\"); done; true")
