@@ -105,7 +105,7 @@ rootless: venv
 rootless-down: venv
 	$(BIN)/python -m netlab rootless down
 
-# Binder 를 대신하는 시험: 이 기계의 엔진에 비특권 컨테이너를 띄워 그 안에서 uid 1000 으로 한다 (15분쯤)
+# Binder 를 대신하는 시험: 이 기계의 엔진에 비특권 컨테이너를 띄워 그 안에서 uid 1000 으로 한다 (13분쯤)
 test-rootless: engine
 	bash scripts/rootless/binder-like-test.sh
 
