@@ -224,8 +224,8 @@ def _start_forwarder(guest: int) -> None:
     sock.unlink(missing_ok=True)
     tls = f"cafile={TLS / 'ca.pem'},cert={TLS / 'cert.pem'},key={TLS / 'key.pem'},commonname=localhost"
     command = ["socat", f"UNIX-LISTEN:{sock},fork,mode=600", f"OPENSSL:127.0.0.1:{_port(guest)},{tls}"]
-    log = (SOCKETS / f"g{guest}.log").open("ab")
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    with (SOCKETS / f"g{guest}.log").open("ab") as log:  # socat이 물려받는다. 이 프로세스의 것은 바로 닫는다
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
     (SOCKETS / f"g{guest}.pid").write_text(f"{proc.pid}\n")
     until(lambda: sock.exists(), lambda ok: ok, what=f"손님 {guest}의 전달자 소켓", timeout=10)
 
