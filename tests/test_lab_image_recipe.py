@@ -114,3 +114,11 @@ def test_module_constants_reads_strings_and_simple_f_strings(tmp_path):
         encoding="utf-8",
     )
     assert images._module_constants(source) == {"BASE": "/opt/x", "PATH": "/opt/x/x.py", "LATER": "/opt/x/x.py.bak"}
+
+
+def test_stale_image_hint_only_when_python_could_not_find_the_program() -> None:
+    from netlab.base.resources import stale_image_hint
+
+    log = "python3: can't open file '/opt/pets/pets.py': [Errno 2] No such file or directory"
+    assert "make images" in stale_image_hint(log)
+    assert stale_image_hint("Traceback ... KeyError: 'PORT'") == ""  # 음성 대조: 다른 실패에는 덧붙이지 않는다

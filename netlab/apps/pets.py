@@ -430,11 +430,10 @@ def run_app(lab: Lab, container: Container, *, echo: bool = True, **settings: An
     try:
         lab.wait_listening(container, int(env["PORT"]))
     except TimeoutError as exc:
+        from netlab.base.resources import stale_image_hint  # 호스트 쪽에서만 부른다
+
         log = lab.sh(container, f"tail -n 20 {LOG_PATH}").output
-        hint = ""
-        if "can't open file" in log:
-            hint = "\n실습 이미지에 앱 파일이 없다: 이미지가 이 netlab보다 옛것이면 make images로 다시 만든다."
-        raise RuntimeError(f"{container.name} 안의 pets 앱이 시작하지 않았다.\n{log}{hint}") from exc
+        raise RuntimeError(f"{container.name} 안의 pets 앱이 시작하지 않았다.\n{log}{stale_image_hint(log)}") from exc
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ CONNECT_TIMEOUT = float(os.environ.get("NETLAB_CONNECT_TIMEOUT", "5"))
 API_TIMEOUT = 120
 #: root 없는 랩 호스트(:mod:`netlab.hosts.rootless`)의 첫 손님 엔진에 닿는 소켓. 주인만 여는 폴더에 있다.
 #: ``DOCKER_HOST``가 없고 기본 소켓의 엔진이 답하지 않을 때, 이 소켓이 있으면 그 엔진을 쓴다.
-_ROOTLESS_HOME = Path(os.environ.get("NETLAB_CACHE", Path.home() / ".cache" / "netlab")) / "rootless"
-ROOTLESS_SOCKET = str(_ROOTLESS_HOME / "sockets" / "g1.sock")
+ROOTLESS_HOME = Path(os.environ.get("NETLAB_CACHE", Path.home() / ".cache" / "netlab")) / "rootless"
+ROOTLESS_SOCKET = str(ROOTLESS_HOME / "sockets" / "g1.sock")
 #: root 없는 랩 호스트를 켜지 못한 마지막 까닭 (예: ptrace가 막힌 호스팅 환경). 엔진이 없다고 알릴 때 함께 보인다.
-ROOTLESS_LAST_ERROR = str(_ROOTLESS_HOME / "last-error.txt")
+ROOTLESS_LAST_ERROR = str(ROOTLESS_HOME / "last-error.txt")
 
 
 class EngineUnavailable(RuntimeError):
@@ -68,15 +68,31 @@ def client() -> docker.DockerClient:
     ``version="auto"``는 생성할 때 엔진에 한 번 물어보므로, 엔진이 없으면 여기서 바로 실패한다.
     """
     try:
-        probe_client = docker.from_env(timeout=CONNECT_TIMEOUT, version="auto")
-        probe_client.ping()
-        probe_client.close()
-        return docker.from_env(timeout=API_TIMEOUT, version="auto")
+        return connect()
     except (DockerException, OSError) as exc:
         rootless = _rootless_client()
         if rootless is not None:
             return rootless
         raise EngineUnavailable(_explain_unreachable(exc)) from None
+
+
+def connect(base_url: str | None = None, *, timeout: float = API_TIMEOUT) -> docker.DockerClient:
+    """짧은 시간 제한으로 먼저 ping 해 본 뒤 ``timeout``짜리 클라이언트를 만든다. 닿지 않으면 도커 SDK의 예외.
+
+    ``base_url``이 없으면 환경(``DOCKER_HOST`` …)을 따른다. 엔진이 없을 때 셀이 2분 동안 멈춘 것처럼 보이지 않게 한다.
+    """
+
+    def make(seconds: float) -> docker.DockerClient:
+        if base_url is None:
+            return docker.from_env(timeout=seconds, version="auto")
+        return docker.DockerClient(base_url=base_url, timeout=seconds, version="auto")
+
+    probe_client = make(CONNECT_TIMEOUT)
+    try:
+        probe_client.ping()
+    finally:
+        probe_client.close()
+    return make(timeout)
 
 
 def _rootless_client() -> docker.DockerClient | None:
@@ -85,19 +101,26 @@ def _rootless_client() -> docker.DockerClient | None:
         return None
     url = f"unix://{ROOTLESS_SOCKET}"
     try:
-        probe_client = docker.DockerClient(base_url=url, timeout=CONNECT_TIMEOUT, version="auto")
-        probe_client.ping()
-        probe_client.close()
+        cli = connect(url)
     except (DockerException, OSError):
         return None
     # 이 프로세스가 여는 도구(docker CLI, 노트북이 띄우는 하위 프로세스)도 같은 엔진을 가리키게 한다.
     os.environ["DOCKER_HOST"] = url
-    return docker.DockerClient(base_url=url, timeout=API_TIMEOUT, version="auto")
+    return cli
+
+
+def engine_label(cli: docker.DockerClient, key: str) -> str | None:
+    """엔진(dockerd ``--label``)에 붙은 라벨의 값. 없으면 None."""
+    for label in cli.info().get("Labels") or []:
+        name, _, value = label.partition("=")
+        if name == key:
+            return value
+    return None
 
 
 def is_rootless_guest(cli: docker.DockerClient) -> bool:
     """엔진이 root 없는 랩 호스트의 손님인지 (손님 init이 dockerd에 붙이는 라벨로 안다)."""
-    return "netlab.rootless=1" in (cli.info().get("Labels") or [])
+    return engine_label(cli, "netlab.rootless") == "1"
 
 
 def reset_client() -> None:

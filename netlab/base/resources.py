@@ -27,6 +27,17 @@ LABEL_IMAGE = "netlab.image-of"
 LAB_IMAGE = "netlab/lab:bookworm"
 
 
+def stale_image_hint(log: str) -> str:
+    """컨테이너의 로그가 실습 이미지에 없는 프로그램을 실행하려다 끝났다고 말하면 덧붙일 한 줄. 아니면 빈 문자열.
+
+    pets 앱, 레지스트리, IPAM 드라이버는 ``make images``가 실습 이미지에 넣는다(``netlab.hosts.images.PACKAGE_FILES``).
+    이미지가 그 전의 것이면 ``python3``가 파일을 찾지 못하고 끝난다.
+    """
+    if "can't open file" not in log:
+        return ""
+    return "\n실습 이미지에 프로그램 파일이 없다: 이미지가 이 netlab보다 옛것이면 make images로 다시 만든다."
+
+
 def labels_for(lab: str) -> dict[str, str]:
     """실습 ``lab``이 만드는 자원에 붙일 라벨."""
     return {LABEL_BOOK: BOOK, LABEL_LAB: lab}

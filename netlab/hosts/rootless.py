@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from docker.errors import DockerException
+
 from ..base import engine
 from ..base.wait import until
 from . import images
@@ -38,7 +40,7 @@ Progress = Callable[[str], None]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts" / "rootless"
-HOME = images.CACHE / "rootless"
+HOME = engine.ROOTLESS_HOME
 RUN = HOME / "run"
 SOCKETS = Path(engine.ROOTLESS_SOCKET).parent
 TLS = HOME / "tls"
@@ -231,18 +233,11 @@ def _start_forwarder(guest: int) -> None:
 
 
 def _engine_answers(guest: int) -> bool:
-    import docker
-
     try:
-        cli = docker.DockerClient(base_url=f"unix://{socket_path(guest)}", timeout=5, version="auto")
-    except Exception:  # 아직 답하지 않는 엔진의 모든 실패는 "아니다"
+        engine.connect(f"unix://{socket_path(guest)}").close()
+    except (DockerException, OSError):  # 아직 답하지 않는 엔진
         return False
-    try:
-        return bool(cli.ping())
-    except Exception:
-        return False
-    finally:
-        cli.close()
+    return True
 
 
 def running() -> bool:

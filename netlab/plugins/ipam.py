@@ -31,7 +31,7 @@ from docker.models.containers import Container
 from docker.models.networks import Network
 
 from ..base.korean import josa
-from ..base.resources import LAB_IMAGE, is_ours
+from ..base.resources import LAB_IMAGE, is_ours, stale_image_hint
 from ..base.wait import WaitTimeout, until
 from ..draw.show import Table
 
@@ -52,8 +52,6 @@ ROLE_IPAM = "ipam-plugin"
 LABEL_PLUGIN = "netlab.plugin"
 #: 매번 오는 요청들 (핸드셰이크는 데몬의 첫 사용 때만 온다).
 EVERY_RUN = ("RequestPool", "RequestAddress", "ReleaseAddress", "ReleasePool")
-#: 드라이버가 파일을 찾지 못하고 끝났을 때 덧붙이는 말.
-_STALE_IMAGE = "실습 이미지에 드라이버 파일이 없다: 이미지가 이 netlab보다 옛것이면 make images로 다시 만든다."
 
 
 class PluginError(RuntimeError):
@@ -248,8 +246,7 @@ def _wait_for_socket(container: Container, socket_path: str, timeout: float) -> 
         container.reload()
         if container.status != "running":
             logs = container.logs(tail=20).decode(errors="replace")
-            if "can't open file" in logs:
-                logs += f"\n{_STALE_IMAGE}"
+            logs += stale_image_hint(logs)
             raise PluginError(f"플러그인 컨테이너 {josa(container.name, '가')} 끝나 버렸다:\n{logs}")
         exit_code, _ = container.exec_run(probe)
         return exit_code == 0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import docker
 from docker.errors import ImageNotFound
 
+from ...base.engine import engine_label
 from ...base.korean import josa
 from ...base.wait import WaitTimeout, until
 from .common import ENGINE_TIMEOUT, SWARM_PORT, ClusterError, Progress
@@ -154,11 +155,7 @@ def engine_archives(client: docker.DockerClient) -> str | None:
 
     손님 init이 dockerd에 ``netlab.archives=<폴더>`` 라벨을 붙인다(``scripts/rootless/guest-init``).
     """
-    for label in client.info().get("Labels") or []:
-        key, _, value = label.partition("=")
-        if key == "netlab.archives" and value:
-            return value
-    return None
+    return engine_label(client, "netlab.archives") or None
 
 
 def archive_name(ref: str) -> str:
